@@ -1,0 +1,83 @@
+/**
+ * Wrapper of shaders/xnor_gemm*.wgsl: out f32[R,M,N] = K − 2·popcount(a[m] XOR b[n]) over packed rows.
+ * a: u32[R or 1, M, KW], b: u32[R or 1, N, KW]; a leading 1 broadcasts that operand to every replica.
+ */
+import tgpu from 'typegpu';
+import * as d from 'typegpu/data';
+import v1 from '../../../shaders/xnor_gemm.wgsl?raw';
+import type { Gpu } from '../device.ts';
+import { ShapeError } from '../errors.ts';
+import { ceilDiv, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
+import { expectDtype, expectShape, type Tensor } from '../tensor.ts';
+import { createUniform } from '../uniform.ts';
+import { readU32, rwF32 } from './layout.ts';
+
+const Params = d.struct({
+  R: d.u32,
+  M: d.u32,
+  N: d.u32,
+  K: d.u32,
+  KW: d.u32,
+  strideA: d.u32,
+  strideB: d.u32,
+});
+
+export const xnorGemmKernel = {
+  name: 'xnor_gemm',
+  versions: { v1 } as Record<string, string>,
+  layout: tgpu.bindGroupLayout({ params: { uniform: Params }, a: readU32, b: readU32, out: rwF32 }),
+} satisfies KernelDef;
+
+/** Workgroup shape per version (WGSL `override`s, set from here only). */
+export const XNOR_GEMM_TUNING: Record<string, { constants: Record<string, number>; tile: [number, number] }> =
+  {
+    v1: { constants: { WG_X: 16, WG_Y: 16 }, tile: [16, 16] },
+  };
+
+export interface XnorGemmArgs {
+  a: Tensor<'u32'>;
+  b: Tensor<'u32'>;
+  out: Tensor<'f32'>;
+  /** The true inner dimension (bits), not the packed word count. */
+  K: number;
+}
+
+export async function prepareXnorGemm(
+  gpu: Gpu,
+  { a, b, out, K }: XnorGemmArgs,
+  version = 'v1',
+): Promise<PreparedOp> {
+  const name = xnorGemmKernel.name;
+  expectDtype(name, 'a', a, 'u32');
+  expectDtype(name, 'b', b, 'u32');
+  expectDtype(name, 'out', out, 'f32');
+  if (a.shape.length !== 3 || b.shape.length !== 3) {
+    throw new ShapeError(
+      `${name}: a and b must be [R, rows, words], got a [${a.shape.join(', ')}], b [${b.shape.join(', ')}]`,
+    );
+  }
+  const KW = ceilDiv(K, 32);
+  const [Ra, M, KWa] = a.shape;
+  const [Rb, N, KWb] = b.shape;
+  if (KWa !== KW || KWb !== KW || (Ra !== Rb && Ra !== 1 && Rb !== 1)) {
+    throw new ShapeError(
+      `${name}: a [${a.shape.join(', ')}] and b [${b.shape.join(', ')}] do not fit K = ${K} (${KW} words per row)`,
+    );
+  }
+  const R = Math.max(Ra, Rb);
+  expectShape(name, 'out', out, [R, M, N]);
+  const tuning = XNOR_GEMM_TUNING[version];
+  if (!tuning) throw new ShapeError(`${name}: no version ${version}`);
+  const pipeline = await kernelPipeline(gpu, xnorGemmKernel, version, tuning.constants);
+  const params = createUniform(
+    gpu,
+    Params,
+    { R, M, N, K, KW, strideA: Ra === 1 ? 0 : M * KW, strideB: Rb === 1 ? 0 : N * KW },
+    `${name} params`,
+  );
+  const bindGroup = gpu.root.unwrap(
+    gpu.root.createBindGroup(xnorGemmKernel.layout, { params, a: a.buffer, b: b.buffer, out: out.buffer }),
+  );
+  const [tn, tm] = tuning.tile;
+  return preparedOp(gpu, `${name} ${version}`, pipeline, bindGroup, [ceilDiv(N, tn), ceilDiv(M, tm), R]);
+}

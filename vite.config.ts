@@ -1,0 +1,28 @@
+/// <reference types="vitest/config" />
+import { existsSync } from 'node:fs';
+import { defineConfig } from 'vite';
+
+// Node tests run the real WGSL through Dawn. On Linux without a GPU the Vulkan loader must see the
+// SwiftShader ICD that Debian's Chromium ships; set it in the main process (the loader reads the real
+// environment) unless the user already chose a driver (GPU-TESTING.md).
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (process.platform === 'linux' && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) {
+  process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD;
+}
+process.env.NODEVICE_SELECT ??= '1'; // quiets Mesa's device-select layer
+
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    // src/gpu/node-provider.ts (Dawn) is only ever loaded in Node; keep it out of the browser bundle.
+    rollupOptions: { external: ['webgpu', /^node:/] },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    // Each file creates its own device on a 2-core machine; run two at a time.
+    maxWorkers: 2,
+  },
+});
