@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KERNEL_CHECKS } from '../src/gpu/checks/index.ts';
 import type { Gpu } from '../src/gpu/device.ts';
-import { Rng } from '../src/util/rng.ts';
+import { checkRng } from '../src/gpu/checks/run-checks.ts';
 import { testGpu } from './gpu.ts';
 
 let gpu: Gpu;
@@ -20,8 +20,7 @@ for (const check of KERNEL_CHECKS) {
     for (const version of check.versions) {
       for (const c of check.cases) {
         it(`${version} ${c.label}`, async () => {
-          const rng = new Rng(1234).derive(`${check.kernel} ${c.label}`);
-          const results = await check.run(gpu, version, c, rng);
+          const results = await check.run(gpu, version, c, checkRng(check, c.label));
           expect(results.length).toBeGreaterThan(0);
           for (const r of results) expect(r.ok, r.summary).toBe(true);
         });
