@@ -49,17 +49,24 @@ export const xnorGemmCheck: KernelCheck = {
     caseOf({ R: 3, M: 64, N: 64, K: 256 }),
     caseOf({ R: 1, M: 65, N: 129, K: 1000 }),
     caseOf({ R: 4, M: 12, N: 10, K: 12 }, true),
+    // Several word tiles of v2 and a partial one (KW = 10); a broadcast operand (Ra or Rb = 1).
+    caseOf({ R: 2, M: 40, N: 36, K: 300 }, true),
+    caseOf({ R: 3, M: 20, N: 24, K: 300, Rb: 1 }, true),
+    caseOf({ R: 2, M: 5, N: 70, K: 33, Ra: 1 }),
   ],
-  async run(gpu: Gpu, version: string, { dims: { R, M, N, K } }, rng: Rng) {
+  async run(gpu: Gpu, version: string, { dims }, rng: Rng) {
+    const { R, M, N, K } = dims;
+    const Ra = dims.Ra ?? R;
+    const Rb = dims.Rb ?? R;
     // Pack on the GPU (itself checked above), then compare with both the packed reference and the
     // ±1 dot product of the unpacked inputs.
-    const xa = signedInputs(rng, R * M * K);
-    const xb = signedInputs(rng, R * N * K);
+    const xa = signedInputs(rng, Ra * M * K);
+    const xb = signedInputs(rng, Rb * N * K);
     const KW = wordsPerRow(K);
-    const fa = createTensor(gpu, 'f32', [R, M, K], 'a (float)', xa);
-    const fb = createTensor(gpu, 'f32', [R, N, K], 'b (float)', xb);
-    const a = createTensor(gpu, 'u32', [R, M, KW], 'a');
-    const b = createTensor(gpu, 'u32', [R, N, KW], 'b');
+    const fa = createTensor(gpu, 'f32', [Ra, M, K], 'a (float)', xa);
+    const fb = createTensor(gpu, 'f32', [Rb, N, K], 'b (float)', xb);
+    const a = createTensor(gpu, 'u32', [Ra, M, KW], 'a');
+    const b = createTensor(gpu, 'u32', [Rb, N, KW], 'b');
     const out = createTensor(gpu, 'f32', [R, M, N], 'out');
     await runOps(gpu, 'xnor_gemm check', [
       await preparePackSigns(gpu, { x: fa, out: a }),
@@ -68,10 +75,24 @@ export const xnorGemmCheck: KernelCheck = {
     ]);
     const got = await readTensor(gpu, out);
     destroyTensors(fa, fb, a, b, out);
-    const ref = xnorGemmRef(packSignsRef(xa, R, M, K), packSignsRef(xb, R, N, K), R, M, N, K);
+    const strideA = Ra === 1 ? 0 : M * KW;
+    const strideB = Rb === 1 ? 0 : N * KW;
+    const ref = xnorGemmRef(
+      packSignsRef(xa, Ra, M, K),
+      packSignsRef(xb, Rb, N, K),
+      R,
+      M,
+      N,
+      K,
+      strideA,
+      strideB,
+    );
+    // signDotRef has no broadcast: give it R copies of a shared operand.
+    const replicate = (x: Float32Array, Rx: number) =>
+      Rx === R ? x : Float32Array.from({ length: R * x.length }, (_, i) => x[i % x.length]);
     return [
       compareArrays('out vs packed ref', got, ref),
-      compareArrays('out vs ±1 dot', got, signDotRef(xa, xb, R, M, N, K)),
+      compareArrays('out vs ±1 dot', got, signDotRef(replicate(xa, Ra), replicate(xb, Rb), R, M, N, K)),
     ];
   },
 };

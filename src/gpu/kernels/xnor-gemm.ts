@@ -4,6 +4,7 @@
  */
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
+import v2 from '../../../shaders/xnor_gemm.v2.wgsl?raw';
 import v1 from '../../../shaders/xnor_gemm.wgsl?raw';
 import type { Gpu } from '../device.ts';
 import { ShapeError } from '../errors.ts';
@@ -24,14 +25,18 @@ const Params = d.struct({
 
 export const xnorGemmKernel = {
   name: 'xnor_gemm',
-  versions: { v1 } as Record<string, string>,
+  versions: { v1, v2 } as Record<string, string>,
   layout: tgpu.bindGroupLayout({ params: { uniform: Params }, a: readU32, b: readU32, out: rwF32 }),
 } satisfies KernelDef;
 
-/** Workgroup shape per version (WGSL `override`s, set from here only). */
+/** v2: a TILE_M × TILE_N output tile per workgroup of (TILE_N/4)·(TILE_M/4) invocations, TILE_KW words a step. */
+const V2 = { TILE_M: 32, TILE_N: 32, TILE_KW: 8 };
+
+/** Workgroup shape per version (WGSL `override`s, set from here only); tile = outputs [n, m] per workgroup. */
 export const XNOR_GEMM_TUNING: Record<string, { constants: Record<string, number>; tile: [number, number] }> =
   {
     v1: { constants: { WG_X: 16, WG_Y: 16 }, tile: [16, 16] },
+    v2: { constants: V2, tile: [V2.TILE_N, V2.TILE_M] },
   };
 
 export interface XnorGemmArgs {
