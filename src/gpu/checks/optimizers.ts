@@ -1,0 +1,175 @@
+/** Checks of sgd_update and adam_update against src/ref/optimizers.ts (float64), several steps in sequence. */
+import { compareArrays } from '../../ref/compare.ts';
+import { adamUpdateRef, sgdUpdateRef } from '../../ref/optimizers.ts';
+import type { Rng } from '../../util/rng.ts';
+import type { Gpu } from '../device.ts';
+import {
+  adamUpdateKernel,
+  KERAS_ADAM,
+  prepareAdamUpdate,
+  prepareSgdUpdate,
+  sgdUpdateKernel,
+} from '../kernels/optimizers.ts';
+import { runOps } from '../run.ts';
+import { createTensor, destroyTensors, readTensor, type Tensor } from '../tensor.ts';
+import { caseOf, type KernelCheck } from './types.ts';
+
+/** f32 unit roundoff, 2^-24 (half an ULP of 1). */
+const U = 2 ** -24;
+const f32 = Math.fround;
+
+/**
+ * Steps encoded back to back in one submit (one prepared op each, as a training epoch does); one more
+ * step then goes through the first op's set() in a second submit.
+ */
+const STEPS = 5;
+/** Latent-weight clip bound when a case clips (Larq's default for binary layers). */
+const CLIP = 1;
+
+/** Gradients in [−1, 1) with exact zeros sprinkled in. */
+function gradients(rng: Rng, n: number): Float32Array {
+  const g = rng.floats(n);
+  for (let i = 3; i < n; i += 11) g[i] = 0;
+  return g;
+}
+
+/** Latent weights in [−1.5, 1.5): some start outside the clip bound, many cross it. */
+const weights = (rng: Rng, n: number): Float32Array => rng.floats(n, -1.5, 1.5);
+
+function write(gpu: Gpu, t: Tensor<'f32'>, data: Float32Array): void {
+  gpu.device.queue.writeBuffer(gpu.root.unwrap(t.buffer), 0, data.buffer, data.byteOffset, data.byteLength);
+}
+
+const maxAbs = (xs: ArrayLike<number>): number => {
+  let m = 0;
+  for (let i = 0; i < xs.length; i++) m = Math.max(m, Math.abs(xs[i]));
+  return m;
+};
+
+// Sizes: 1 element; not multiples of the workgroup (64); R ≥ 2. A case with `wg: 1` runs a workgroup
+// of one, so its 2·32800 = 65600 elements need more than 65535 workgroups (the WebGPU default of
+// maxComputeWorkgroupsPerDimension) and the 2-D grid (gid.y > 0) is used without a 4M-element tensor.
+const tuningOf = (wg: number | undefined) => (wg ? { WG: wg } : undefined);
+
+export const sgdUpdateCheck: KernelCheck = {
+  kernel: 'sgd_update',
+  versions: Object.keys(sgdUpdateKernel.versions),
+  exact: false,
+  cases: [
+    caseOf({ R: 1, P: 1, clip: 0 }, true),
+    caseOf({ R: 2, P: 1000, clip: 1 }, true),
+    caseOf({ R: 3, P: 4097, clip: 0 }, true),
+    caseOf({ R: 2, P: 32800, clip: 1, wg: 1 }),
+  ],
+  async run(gpu: Gpu, version: string, { dims: { R, P, clip, wg } }, rng: Rng) {
+    const n = R * P;
+    const lr = f32(0.1);
+    const c = clip ? CLIP : undefined;
+    const w0 = weights(rng, n);
+    const gs = Array.from({ length: STEPS }, () => gradients(rng, n));
+    const w = createTensor(gpu, 'f32', [R, P], 'w', w0);
+    const g = gs.map((x, s) => createTensor(gpu, 'f32', [R, P], `g step ${s + 1}`, x));
+    const ops = await Promise.all(
+      g.map((gt) => prepareSgdUpdate(gpu, { w, g: gt, lr, clip: c }, version, tuningOf(wg))),
+    );
+    await runOps(gpu, 'sgd_update check', ops);
+    // One more step through set(): a new lr in the uniform, a new gradient in step 1's buffer.
+    const lr2 = f32(0.03);
+    const gLast = gradients(rng, n);
+    ops[0].set({ lr: lr2 });
+    write(gpu, g[0], gLast);
+    await runOps(gpu, 'sgd_update check (set)', [ops[0]]);
+    const got = await readTensor(gpu, w);
+    destroyTensors(w, ...g);
+
+    const ref = Float64Array.from(w0);
+    let wMax = maxAbs(ref);
+    for (const x of gs) {
+      sgdUpdateRef(ref, x, lr, c);
+      wMax = Math.max(wMax, maxAbs(ref));
+    }
+    sgdUpdateRef(ref, gLast, lr2, c);
+    // Per step, lr·g and w − lr·g are rounded once each (≤ u·lr·|g| + u·|w|; clamp is exact), and
+    // the errors add up over the T = STEPS + 1 steps. |g| < 1. Doubled for headroom.
+    const T = STEPS + 1;
+    return [compareArrays('w', got, ref, { atol: 2 * T * U * (lr + wMax), rtol: 0 })];
+  },
+};
+
+export const adamUpdateCheck: KernelCheck = {
+  kernel: 'adam_update',
+  versions: Object.keys(adamUpdateKernel.versions),
+  exact: false,
+  // t0: the first step's t; for t0 > 1 the moments start from a random state (as mid-training).
+  cases: [
+    caseOf({ R: 1, P: 1, clip: 0, t0: 1 }, true),
+    caseOf({ R: 2, P: 1000, clip: 1, t0: 1 }, true),
+    caseOf({ R: 3, P: 4097, clip: 0, t0: 1 }, true),
+    caseOf({ R: 2, P: 333, clip: 1, t0: 1000 }, true),
+    caseOf({ R: 4, P: 65, clip: 0, t0: 100000 }),
+    caseOf({ R: 2, P: 32800, clip: 1, t0: 1, wg: 1 }),
+  ],
+  async run(gpu: Gpu, version: string, { dims: { R, P, clip, t0, wg } }, rng: Rng) {
+    const n = R * P;
+    // The GPU holds hyper-parameters in f32; the reference gets the same f32 values, so the comparison
+    // measures the arithmetic only (1 − fround(0.9) differs from 0.1 by 2.4e-7 relative, 4u).
+    const hyper = {
+      lr: f32(0.05),
+      beta1: f32(KERAS_ADAM.beta1),
+      beta2: f32(KERAS_ADAM.beta2),
+      eps: f32(KERAS_ADAM.eps),
+    };
+    const c = clip ? CLIP : undefined;
+    const w0 = weights(rng, n);
+    // A consistent mid-training state: |m| ≤ sqrt(v), as Adam's own moments satisfy (up to a constant).
+    const m0 = t0 > 1 ? rng.floats(n) : new Float32Array(n);
+    const v0 = t0 > 1 ? m0.map((x) => x * x + rng.uniform()) : new Float32Array(n);
+    const gs = Array.from({ length: STEPS }, () => gradients(rng, n));
+    const w = createTensor(gpu, 'f32', [R, P], 'w', w0);
+    const m = createTensor(gpu, 'f32', [R, P], 'm', m0);
+    const v = createTensor(gpu, 'f32', [R, P], 'v', v0);
+    const g = gs.map((x, s) => createTensor(gpu, 'f32', [R, P], `g step ${s + 1}`, x));
+    const ops = await Promise.all(
+      g.map((gt, s) =>
+        prepareAdamUpdate(gpu, { w, g: gt, m, v, ...hyper, t: t0 + s, clip: c }, version, tuningOf(wg)),
+      ),
+    );
+    await runOps(gpu, 'adam_update check', ops);
+    // One more step through set(): the next t and a new lr, a new gradient in step 1's buffer.
+    const lr2 = f32(0.02);
+    const gLast = gradients(rng, n);
+    ops[0].set({ t: t0 + STEPS, lr: lr2 });
+    write(gpu, g[0], gLast);
+    await runOps(gpu, 'adam_update check (set)', [ops[0]]);
+    const got = { w: await readTensor(gpu, w), m: await readTensor(gpu, m), v: await readTensor(gpu, v) };
+    destroyTensors(w, m, v, ...g);
+
+    const ref = { w: Float64Array.from(w0), m: Float64Array.from(m0), v: Float64Array.from(v0) };
+    let wMax = maxAbs(ref.w);
+    gs.forEach((x, s) => {
+      adamUpdateRef(ref.w, ref.m, ref.v, x, { ...hyper, t: t0 + s, clip: c });
+      wMax = Math.max(wMax, maxAbs(ref.w));
+    });
+    adamUpdateRef(ref.w, ref.m, ref.v, gLast, { ...hyper, lr: lr2, t: t0 + STEPS, clip: c });
+
+    // Error bounds after T steps from an exact f32 state (u = 2^-24, |g| < 1, |m0| < 1):
+    // m: each step rounds β1·m, (1−β1)·g and their sum (≤ 1.5u·(|β1 m| + |(1−β1) g|) ≤ 1.5u), the old
+    //    error decays by β1: ≤ 1.5·T·u absolute (1 − β1 is exact in f32: Sterbenz).
+    // v: all terms ≥ 0, so ≤ 1.5u relative per step: ≤ 1.5·T·u relative.
+    // w: Adam keeps |m| ≤ 7.3·sqrt(v) (Cauchy–Schwarz over the moment sums, β1²/β2 < 1; the random
+    //    start state has |m| ≤ sqrt(v)), so the step α·m/(sqrt(v) + ε) with α ≤ lr is off by
+    //    ≤ α·(δm/sqrt(v) + 7.3·(δv/2v + sqrt's 4.5 ULP + division's 2.5 ULP + α's rounding))
+    //    ≤ lr·(11k + 7.3·(0.75k + 15))u ≈ lr·(17k + 110)u at the k-th step, summed over k = 1..T;
+    //    plus u·|w| for w's own rounding each step. Doubled for headroom. Measured on SwiftShader: errors
+    //    are 10–30× below these bounds, and ε inside the sqrt, t + 1 in the bias correction or a
+    //    skipped clip each fail some case.
+    const T = STEPS + 1;
+    let stepErr = 0;
+    for (let k = 1; k <= T; k++) stepErr += 17 * k + 110;
+    return [
+      compareArrays('w', got.w, ref.w, { atol: 2 * U * (hyper.lr * stepErr + T * wMax), rtol: 0 }),
+      compareArrays('m', got.m, ref.m, { atol: 2 * 1.5 * T * U, rtol: 0 }),
+      compareArrays('v', got.v, ref.v, { atol: 0, rtol: 2 * 1.5 * T * U }),
+    ];
+  },
+};
