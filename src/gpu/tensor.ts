@@ -118,3 +118,23 @@ export function expectShape(kernel: string, name: string, t: Tensor, expected: r
 export function expectDtype(kernel: string, name: string, t: Tensor, dtype: DType): void {
   if (t.dtype !== dtype) throw new ShapeError(`${kernel}: ${name} is ${t.dtype}, ${dtype} was expected`);
 }
+
+/**
+ * The same buffer seen with a smaller shape (e.g. a partial last minibatch in a buffer sized for a full
+ * one): kernels take sizes from their params, so they touch only the first `size` elements, laid out
+ * row-major in the new shape.
+ */
+export function viewTensor<T extends DType>(
+  t: Tensor<T>,
+  shape: readonly number[],
+  label = t.label,
+): Tensor<T> {
+  const size = sizeOf(shape);
+  const capacity = Math.max(1, t.size);
+  if (size > capacity) {
+    throw new ShapeError(
+      `${label}: a view of shape [${shape.join(', ')}] needs ${size} elements, the buffer holds ${capacity}`,
+    );
+  }
+  return { ...t, shape: [...shape], size, label };
+}

@@ -1,6 +1,34 @@
 /** Every kernel check, in dependency order. */
+import {
+  activationBackwardCheck,
+  activationForwardCheck,
+  magnitudeSignBackwardCheck,
+  magnitudeSignForwardCheck,
+} from './activation.ts';
+import { batchnormBackwardCheck, batchnormForwardCheck } from './batchnorm.ts';
 import { packSignsCheck, xnorGemmCheck } from './binary.ts';
+import { flipCountCheck, gatherRowsCheck } from './gather.ts';
+import { gemmCheck } from './gemm.ts';
+import { adamUpdateCheck, sgdUpdateCheck } from './optimizers.ts';
+import { reduceRowsCheck } from './reduce.ts';
+import { softmaxXentCheck } from './softmax-xent.ts';
 import type { KernelCheck } from './types.ts';
 
-export const KERNEL_CHECKS: readonly KernelCheck[] = [packSignsCheck, xnorGemmCheck];
+export const KERNEL_CHECKS: readonly KernelCheck[] = [
+  packSignsCheck,
+  xnorGemmCheck,
+  gemmCheck,
+  reduceRowsCheck,
+  batchnormForwardCheck,
+  batchnormBackwardCheck,
+  activationForwardCheck,
+  activationBackwardCheck,
+  magnitudeSignForwardCheck,
+  magnitudeSignBackwardCheck,
+  softmaxXentCheck,
+  sgdUpdateCheck,
+  adamUpdateCheck,
+  gatherRowsCheck,
+  flipCountCheck,
+];
 export type { CheckCase, KernelCheck } from './types.ts';
