@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { existsSync } from 'node:fs';
 import { defineConfig } from 'vite';
+import { datasetAssets } from './scripts/vite-plugin-mnist.ts';
 
 // Node tests run the real WGSL through Dawn. On Linux without a GPU the Vulkan loader must see the
 // SwiftShader ICD that Debian's Chromium ships; set it in the main process (the loader reads the real
@@ -12,6 +13,8 @@ if (process.platform === 'linux' && !process.env.VK_DRIVER_FILES && existsSync(S
 process.env.NODEVICE_SELECT ??= '1'; // quiets Mesa's device-select layer
 
 export default defineConfig({
+  // Serves (dev) and emits (build) the dataset files the browser fetches: data/digits.csv.gz, MNIST subset.
+  plugins: [datasetAssets()],
   build: {
     target: 'es2022',
     // src/gpu/node-provider.ts (Dawn) is only ever loaded in Node; keep it out of the browser bundle.
