@@ -1,0 +1,159 @@
+/**
+ * The run configuration: everything that determines a run, validated by one schema. Defaults are the
+ * study's subject: the 12-bit task, 12-10-7-5-4-3-2, a BNN with batch normalization and `ste_sign`
+ * hidden activations, Adam 4e-4, batch 256 (SCIENCE.md §2, §5).
+ *
+ * `parseConfig(input)` returns the full config (defaults filled in) or a ConfigError whose `issues` name
+ * each bad field (as a dotted path) and the allowed values.
+ */
+import { z } from 'zod';
+import { ACTIVATION_NAMES } from '../ref/activations.ts';
+
+export const CONFIG_SCHEMA_VERSION = 1;
+
+export const QUANTIZERS = [
+  'ste_sign',
+  'ste_identity',
+  'approx_sign',
+  'swish_sign',
+  'magnitude_aware_sign',
+  'ste_heaviside',
+] as const;
+export const LAYER_ACTIVATIONS = [...ACTIVATION_NAMES, 'magnitude_aware_sign'] as const;
+export type LayerActivation = (typeof LAYER_ACTIVATIONS)[number];
+
+export const DATASETS = ['bits12', 'mnist', 'digits', 'circle', 'xor', 'spiral', 'gauss'] as const;
+export const INITS = ['idnn', 'saxe', 'glorot'] as const;
+export const OPTIMIZERS = ['adam', 'sgd'] as const;
+export const SPLIT_MODES = ['shuffled', 'first-rows'] as const;
+
+const positiveInt = (max: number) => z.number().int().min(1).max(max);
+
+export const LayerSchema = z.strictObject({
+  width: positiveInt(16384),
+  weights: z.enum(['float', 'binary']),
+  batchNorm: z.boolean(),
+  activation: z.enum(LAYER_ACTIVATIONS),
+});
+export type LayerConfig = z.infer<typeof LayerSchema>;
+
+const bnnLayer = (width: number): LayerConfig => ({
+  width,
+  weights: 'binary',
+  batchNorm: true,
+  activation: 'ste_sign',
+});
+
+export const DEFAULT_HIDDEN: LayerConfig[] = [10, 7, 5, 4, 3].map(bnnLayer);
+
+export const ConfigSchema = z.strictObject({
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
+  replicas: positiveInt(256).default(4),
+  data: z
+    .strictObject({
+      name: z.enum(DATASETS).default('bits12'),
+      /** bits12 inputs as {0,1} ('binary') or mapped to ±1 ('pm1'). */
+      encoding: z.enum(['binary', 'pm1']).default('binary'),
+      /** Toys: number of samples. */
+      samples: positiveInt(100_000).default(1000),
+      /** Toys: noise level. */
+      noise: z.number().min(0).max(1).default(0.1),
+      /** MNIST: how many training images (of 60,000) to use; the test set is the official 10,000. */
+      mnistTrain: positiveInt(60_000).default(10_000),
+      trainFraction: z.number().gt(0).lt(1).default(0.8),
+      split: z.enum(SPLIT_MODES).default('shuffled'),
+    })
+    .prefault({}),
+  network: z
+    .strictObject({
+      hidden: z.array(LayerSchema).max(16).default(DEFAULT_HIDDEN),
+      /** The output layer is softmax + cross-entropy; only its weights can be binary. */
+      outputWeights: z.enum(['float', 'binary']).default('float'),
+      init: z.enum(INITS).default('idnn'),
+    })
+    .prefault({}),
+  optimizer: z
+    .strictObject({
+      name: z.enum(OPTIMIZERS).default('adam'),
+      lr: z.number().gt(0).max(10).default(4e-4),
+      beta1: z.number().min(0).lt(1).default(0.9),
+      beta2: z.number().min(0).lt(1).default(0.999),
+      eps: z.number().gt(0).max(1).default(1e-7),
+      /** Latent weights of binary layers are clipped to [−clip, clip] after each update (Larq weight_clip). */
+      clip: z.number().gt(0).max(100).default(1),
+    })
+    .prefault({}),
+  batchSize: positiveInt(65_536).default(256),
+  epochs: z.number().int().min(0).max(1_000_000).default(300),
+});
+
+export type RunConfig = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+export interface ConfigIssue {
+  /** Dotted path of the bad field, e.g. "network.hidden.2.activation". */
+  field: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly issues: ConfigIssue[]) {
+    super(`invalid run configuration:\n${issues.map((i) => `  ${i.field}: ${i.message}`).join('\n')}`);
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): ConfigIssue {
+  const field = issue.path.map(String).join('.') || '(config)';
+  let message = issue.message;
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  } else if (issue.code === 'unrecognized_keys') {
+    return { field, message: `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` };
+  }
+  return { field, message };
+}
+
+/** Validates and fills defaults; throws ConfigError naming every bad field. */
+export function parseConfig(input: unknown): RunConfig {
+  const r = ConfigSchema.safeParse(input ?? {});
+  if (!r.success) throw new ConfigError(r.error.issues.map(describeIssue));
+  const config = r.data;
+  crossCheck(config);
+  return config;
+}
+
+/** Rules that span fields. */
+function crossCheck(c: RunConfig): void {
+  const issues: ConfigIssue[] = [];
+  if (c.data.name === 'mnist' && c.data.split !== 'shuffled') {
+    issues.push({
+      field: 'data.split',
+      message: 'MNIST uses its official train/test split; leave split at "shuffled"',
+    });
+  }
+  c.network.hidden.forEach((l, i) => {
+    if (l.width > 4096 && c.data.name !== 'mnist') {
+      issues.push({
+        field: `network.hidden.${i}.width`,
+        message: `${l.width} is larger than this dataset needs (max 4096)`,
+      });
+    }
+  });
+  if (issues.length) throw new ConfigError(issues);
+}
+
+/** The defaults, as a full config. */
+export function defaultConfig(): RunConfig {
+  return parseConfig({});
+}
+
+/** Is the activation a quantizer (binary output, STE backward)? */
+export function isQuantizer(a: LayerActivation): boolean {
+  return (QUANTIZERS as readonly string[]).includes(a);
+}
