@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KERNEL_CHECKS } from '../src/gpu/checks/index.ts';
-import type { Gpu } from '../src/gpu/device.ts';
 import { checkRng } from '../src/gpu/checks/run-checks.ts';
+import type { Gpu } from '../src/gpu/device.ts';
 import { testGpu } from './gpu.ts';
 
 let gpu: Gpu;
