@@ -9,7 +9,8 @@
 //
 // Bindings: params {R, B, D, offset, idxStride, nSource}; src: f32[nSource·D]; srcLabels: u32[nSource];
 // idx: u32[…]; out: f32[R·B·D]; outLabels: u32[R·B].
-// Dispatch: one invocation per output element; workgroup (WG, 1, 1) over d; grid (ceil(D/WG), B, R).
+// Dispatch: one invocation per output element, flat: e = (gid.y·num_workgroups.x)·WG + gid.x over R·B·D;
+// workgroup (WG, 1, 1); grid ceil(R·B·D/WG) workgroups, folded into y past the adapter's limit.
 // `offset` changes every step: the trainer copies each step's params into the uniform before its pass.
 
 struct Params { R: u32, B: u32, D: u32, offset: u32, idxStride: u32, nSource: u32 }
@@ -24,13 +25,14 @@ struct Params { R: u32, B: u32, D: u32, offset: u32, idxStride: u32, nSource: u3
 override WG: u32 = 64;
 
 @compute @workgroup_size(WG, 1, 1)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let d = gid.x;
-  let b = gid.y;
-  let r = gid.z;
-  if (d >= p.D || b >= p.B || r >= p.R) { return; }
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let o = gid.y * nwg.x * WG + gid.x;
+  if (o >= p.R * p.B * p.D) { return; }
+  let d = o % p.D;
+  let rb = o / p.D; // r·B + b
+  let b = rb % p.B;
+  let r = rb / p.B;
   let i = idx[r * p.idxStride + p.offset + b];
-  let o = (r * p.B + b) * p.D + d;
   if (i >= p.nSource) {
     out[o] = 0.0;
     if (d == 0u) { outLabels[r * p.B + b] = 0xffffffffu; }

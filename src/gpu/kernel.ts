@@ -121,6 +121,18 @@ export function dispatch(
 
 export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 
+/**
+ * The grid of an elementwise kernel over n items in workgroups of wg: ceil(n/wg) workgroups, folded into
+ * y when they exceed maxComputeWorkgroupsPerDimension. The shader recovers the item as
+ * i = (gid.y · num_workgroups.x) · wg + gid.x and returns when i ≥ n.
+ */
+export function flatGrid(gpu: Gpu, n: number, wg: number): [number, number, number] {
+  const groups = ceilDiv(n, wg);
+  if (groups === 0) return [0, 1, 1];
+  const gx = Math.min(groups, gpu.device.limits.maxComputeWorkgroupsPerDimension);
+  return [gx, ceilDiv(groups, gx), 1];
+}
+
 /** A dispatch made ready once (pipeline, bind group, sizes) and then recorded any number of times. */
 export interface PreparedOp {
   name: string;
@@ -137,4 +149,14 @@ export function preparedOp(
 ): PreparedOp {
   checkWorkgroups(gpu, name, groups);
   return { name, encode: (pass) => dispatch(gpu, pass, name, pipeline, bindGroup, groups) };
+}
+
+/**
+ * A 2-D workgroup of `threads` invocations over an output of N columns: x = the power of two ≥ N, at
+ * most `maxX`; y = threads / x. A layer 3 wide then runs 4 × 64 instead of 16 × 16 (13 of 16 lanes idle).
+ */
+export function narrowWorkgroup(N: number, threads = 256, maxX = 16): [number, number] {
+  let x = 1;
+  while (x < N && x < maxX) x *= 2;
+  return [x, threads / x];
 }

@@ -6,7 +6,7 @@
  * driver that Debian's Chromium ships, and say so. The Vulkan loader reads VK_ICD_FILENAMES each time an
  * instance is created, so setting it between the two attempts works.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -25,16 +25,29 @@ export interface NodeAdapter {
   note?: string;
 }
 
+/** Linux exposes GPUs as DRM render nodes (or NVIDIA's device files); none means no hardware GPU. */
+function hasGpuDeviceNodes(): boolean {
+  try {
+    if (readdirSync('/dev/dri').some((f) => f.startsWith('renderD'))) return true;
+  } catch {
+    // no /dev/dri
+  }
+  return existsSync('/dev/nvidia0');
+}
+
 export async function requestNodeAdapter(powerPreference?: GPUPowerPreference): Promise<NodeAdapter> {
   Object.assign(globalThis, globals); // GPUBufferUsage, GPUShaderStage, … as in a browser
-  const instance = create([]);
-  const first = await instance.requestAdapter({ powerPreference });
-  if (first) return { adapter: first, instance };
   const canFallBack =
     process.platform === 'linux' &&
     !process.env.VK_ICD_FILENAMES &&
     !process.env.VK_DRIVER_FILES &&
     existsSync(SWIFTSHADER_ICD);
+  // Without a GPU device, go straight to SwiftShader: the default attempt would only fail (and make
+  // Dawn print a warning about the CPU drivers it rejects).
+  const instance = create([]);
+  const first =
+    canFallBack && !hasGpuDeviceNodes() ? null : await instance.requestAdapter({ powerPreference });
+  if (first) return { adapter: first, instance };
   if (!canFallBack) return { adapter: null, instance, note: SETUP_HINT };
   process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const software = create([]);

@@ -60,9 +60,9 @@ export const ConfigSchema = z.strictObject({
       /** bits12 inputs as {0,1} ('binary') or mapped to ±1 ('pm1'). */
       encoding: z.enum(['binary', 'pm1']).default('binary'),
       /** Toys: number of samples. */
-      samples: positiveInt(100_000).default(1000),
-      /** Toys: noise level. */
-      noise: z.number().min(0).max(1).default(0.1),
+      samples: z.number().int().min(2).max(100_000).default(500),
+      /** Toys: noise level (TensorFlow Playground's 0–50 %). */
+      noise: z.number().min(0).max(0.5).default(0),
       /** MNIST: how many training images (of 60,000) to use; the test set is the official 10,000. */
       mnistTrain: positiveInt(60_000).default(10_000),
       trainFraction: z.number().gt(0).lt(1).default(0.8),

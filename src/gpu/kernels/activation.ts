@@ -14,7 +14,7 @@ import magForwardV1 from '../../../shaders/magnitude_sign_forward.wgsl?raw';
 import { ACTIVATION_NAMES, type ActivationName, activation, SWISH_BETA } from '../../ref/activations.ts';
 import type { Gpu } from '../device.ts';
 import { ShapeError } from '../errors.ts';
-import { ceilDiv, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
+import { ceilDiv, flatGrid, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
 import { expectDtype, expectShape, type Tensor } from '../tensor.ts';
 import { createUniform } from '../uniform.ts';
 import { readF32, rwF32 } from './layout.ts';
@@ -54,16 +54,6 @@ export const magnitudeSignBackwardKernel = {
 
 /** Workgroup size of all four kernels (the WGSL `override WG`, set from here only). */
 export const ACTIVATION_TUNING = { WG: 64 };
-
-/**
- * Grid of an elementwise kernel over n elements: ceil(n/WG) workgroups, folded into y when x would pass
- * the adapter's maxComputeWorkgroupsPerDimension (the shader indexes i = gid.y·gx·WG + gid.x).
- */
-function flatGrid(gpu: Gpu, n: number, wg: number): [number, number, number] {
-  const groups = ceilDiv(n, wg);
-  const gx = Math.min(groups, gpu.device.limits.maxComputeWorkgroupsPerDimension);
-  return [gx, gx === 0 ? 0 : ceilDiv(groups, gx), 1];
-}
 
 function kindOf(kernel: string, kind: ActivationName): number {
   if (!ACTIVATION_NAMES.includes(kind)) {

@@ -8,7 +8,7 @@ import flipV1 from '../../../shaders/flip_count.wgsl?raw';
 import gatherV1 from '../../../shaders/gather_rows.wgsl?raw';
 import type { Gpu } from '../device.ts';
 import { ShapeError } from '../errors.ts';
-import { ceilDiv, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
+import { ceilDiv, flatGrid, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
 import { expectDtype, expectShape, type Tensor } from '../tensor.ts';
 import { createUniform } from '../uniform.ts';
 import { readF32, readU32, rwF32, rwU32 } from './layout.ts';
@@ -99,7 +99,13 @@ export async function prepareGatherRows(
       outLabels: outLabels.buffer,
     }),
   );
-  const op = preparedOp(gpu, `${name} ${version}`, pipeline, bindGroup, [ceilDiv(D, GATHER_TUNING.WG), B, R]);
+  const op = preparedOp(
+    gpu,
+    `${name} ${version}`,
+    pipeline,
+    bindGroup,
+    flatGrid(gpu, R * B * D, GATHER_TUNING.WG),
+  );
   return { ...op, params: gpu.root.unwrap(params), value };
 }
 

@@ -14,7 +14,14 @@ import v2 from '../../../shaders/gemm.v2.wgsl?raw';
 import v1 from '../../../shaders/gemm.wgsl?raw';
 import type { Gpu } from '../device.ts';
 import { ShapeError } from '../errors.ts';
-import { ceilDiv, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
+import {
+  ceilDiv,
+  type KernelDef,
+  kernelPipeline,
+  narrowWorkgroup,
+  type PreparedOp,
+  preparedOp,
+} from '../kernel.ts';
 import { expectDtype, expectShape, type Tensor } from '../tensor.ts';
 import { createUniform } from '../uniform.ts';
 import { readF32, rwF32 } from './layout.ts';
@@ -100,8 +107,11 @@ export async function prepareGemm(
     R = Math.max(R, Rbias);
   }
   expectShape(name, 'out', out, [R, M, N]);
-  const tuning = GEMM_TUNING[version];
-  if (!tuning) throw new ShapeError(`${name}: no version ${version}`);
+  const base = GEMM_TUNING[version];
+  if (!base) throw new ShapeError(`${name}: no version ${version}`);
+  // v1: one invocation per output; narrow outputs get a narrow, tall workgroup of the same size.
+  const [tn, tm] = narrowWorkgroup(N, base.TILE_N * base.TILE_M, base.TILE_N);
+  const tuning = version === 'v1' ? { ...base, TILE_N: tn, TILE_M: tm } : base;
   const pipeline = await kernelPipeline(gpu, gemmKernel, version, {
     ...tuning,
     TRANS_A: Number(transA),

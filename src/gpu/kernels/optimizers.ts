@@ -17,7 +17,7 @@ import adamV1 from '../../../shaders/adam_update.wgsl?raw';
 import sgdV1 from '../../../shaders/sgd_update.wgsl?raw';
 import type { Gpu } from '../device.ts';
 import { ShapeError } from '../errors.ts';
-import { ceilDiv, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
+import { ceilDiv, flatGrid, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
 import { expectDtype, expectShape, type Tensor } from '../tensor.ts';
 import { createUniform } from '../uniform.ts';
 import { readF32, rwF32 } from './layout.ts';
@@ -116,14 +116,6 @@ export interface AdamUpdateArgs extends Partial<Omit<AdamHyper, 'lr' | 't'>> {
 /** α_t = lr·sqrt(1 − β2^t)/(1 − β1^t), in float64 (see shaders/adam_update.wgsl for why on the host). */
 export function adamStepSize({ lr, t, beta1, beta2 }: AdamHyper): number {
   return (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
-}
-
-/** A 2-D grid of ceil(n/wg) workgroups that respects maxComputeWorkgroupsPerDimension along x. */
-function flatGrid(gpu: Gpu, n: number, wg: number): [number, number, number] {
-  const groups = ceilDiv(n, wg);
-  if (groups === 0) return [0, 1, 1];
-  const gx = Math.min(groups, gpu.device.limits.maxComputeWorkgroupsPerDimension);
-  return [gx, ceilDiv(groups, gx), 1];
 }
 
 /** Same dtype (f32), same shape as w, and distinct buffers (a buffer cannot be bound twice writable). */

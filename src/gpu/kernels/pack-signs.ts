@@ -3,7 +3,7 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import v1 from '../../../shaders/pack_signs.wgsl?raw';
 import type { Gpu } from '../device.ts';
-import { ceilDiv, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
+import { ceilDiv, flatGrid, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
 import { expectDtype, expectShape, type Tensor } from '../tensor.ts';
 import { createUniform } from '../uniform.ts';
 import { readF32, rwU32 } from './layout.ts';
@@ -43,5 +43,5 @@ export async function preparePackSigns(
   const bindGroup = gpu.root.unwrap(
     gpu.root.createBindGroup(packSignsKernel.layout, { params, x: x.buffer, out: out.buffer }),
   );
-  return preparedOp(gpu, `${name} ${version}`, pipeline, bindGroup, [ceilDiv(KW, tuning.WG), M, R]);
+  return preparedOp(gpu, `${name} ${version}`, pipeline, bindGroup, flatGrid(gpu, R * M * KW, tuning.WG));
 }

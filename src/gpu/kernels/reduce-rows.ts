@@ -22,7 +22,7 @@ import { readF32, rwF32 } from './layout.ts';
  * (N = 1: a loss) thus gets all THREADS lanes on its one column, a wide one coalesced rows of MAX_WG_N.
  * The sum order depends only on (WG_N, WG_B), hence only on N: results are bit-identical run to run.
  */
-export const COLUMN_REDUCE_TUNING = { THREADS: 256, MAX_WG_N: 16 };
+export const COLUMN_REDUCE_TUNING = { THREADS: 64, MAX_WG_N: 16 };
 
 /** The override constants (WG_N, WG_B) and grid of a column reduction over [R, B, N]. */
 export function columnReduceShape(

@@ -8,7 +8,14 @@ import v2 from '../../../shaders/xnor_gemm.v2.wgsl?raw';
 import v1 from '../../../shaders/xnor_gemm.wgsl?raw';
 import type { Gpu } from '../device.ts';
 import { ShapeError } from '../errors.ts';
-import { ceilDiv, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
+import {
+  ceilDiv,
+  type KernelDef,
+  kernelPipeline,
+  narrowWorkgroup,
+  type PreparedOp,
+  preparedOp,
+} from '../kernel.ts';
 import { expectDtype, expectShape, type Tensor } from '../tensor.ts';
 import { createUniform } from '../uniform.ts';
 import { readU32, rwF32 } from './layout.ts';
@@ -71,8 +78,11 @@ export async function prepareXnorGemm(
   }
   const R = Math.max(Ra, Rb);
   expectShape(name, 'out', out, [R, M, N]);
-  const tuning = XNOR_GEMM_TUNING[version];
-  if (!tuning) throw new ShapeError(`${name}: no version ${version}`);
+  const base = XNOR_GEMM_TUNING[version];
+  if (!base) throw new ShapeError(`${name}: no version ${version}`);
+  // v1: one invocation per output; narrow outputs get a narrow, tall workgroup of the same size.
+  const [wx, wy] = narrowWorkgroup(N, base.tile[0] * base.tile[1], base.tile[0]);
+  const tuning = version === 'v1' ? { constants: { WG_X: wx, WG_Y: wy }, tile: [wx, wy] } : base;
   const pipeline = await kernelPipeline(gpu, xnorGemmKernel, version, tuning.constants);
   const params = createUniform(
     gpu,

@@ -1,0 +1,166 @@
+/**
+ * `bitplane run <config.json | link | fragment> [--out run.json] [--epochs N] [--replicas R] [--seed S]`
+ *
+ * Trains headless through Dawn and writes the result record (to --out, else to stdout). Progress goes to
+ * stderr. Ctrl-C finishes the epoch in flight and writes what was computed ('interrupted'). An invalid
+ * configuration exits with code 2 before anything is computed or written.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { acquireGpu, describeAdapter } from '../gpu/device.ts';
+import { ConfigError, type ConfigInput, parseConfig, type RunConfig } from '../run/config.ts';
+import { parseLink } from '../run/link.ts';
+import { replicaMean, runTraining } from '../run/runner.ts';
+
+export const RUN_USAGE = `usage: bitplane run <config.json | link | fragment> [options]
+
+  <config.json>   a JSON run configuration (missing fields take their defaults)
+  <link>          an app link (https://…#v=1&…) or just its fragment ("v=1&data=bits12&…");
+                  an empty fragment ("") means the defaults: the 12-bit task, 12-10-7-5-4-3-2,
+                  a BNN with batch normalization and ste_sign
+options:
+  --out FILE      write the result record there (default: standard output)
+  --epochs N      override the number of epochs
+  --replicas R    override the number of replicas (seeds trained at once)
+  --seed S        override the seed
+  --quiet         no progress lines
+exit codes: 0 done, 1 failed (GPU error, diverged), 2 invalid configuration, 130 interrupted`;
+
+export class UsageError extends Error {}
+
+/** The configuration named by the command line, or a ConfigError / UsageError. */
+export async function configFromArgs(
+  source: string | undefined,
+  overrides: Partial<Record<'epochs' | 'replicas' | 'seed', string>>,
+): Promise<RunConfig> {
+  let input: ConfigInput = {};
+  if (source !== undefined && /\.json$/i.test(source)) {
+    let text: string;
+    try {
+      text = await readFile(source, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read ${source}: ${(e as Error).message}`);
+    }
+    try {
+      input = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`${source} is not valid JSON: ${(e as Error).message}`);
+    }
+    // A result record carries its configuration: accept it too.
+    if (input && typeof input === 'object' && 'schema' in input && 'config' in input)
+      input = (input as { config: ConfigInput }).config;
+  } else if (source !== undefined) {
+    const { config, issues } = parseLink(source);
+    if (issues.length) throw new ConfigError(issues.map(({ key, message }) => ({ field: key, message })));
+    input = config;
+  }
+  const merged: Record<string, unknown> = { ...(input as object) };
+  for (const [key, text] of Object.entries(overrides)) {
+    if (text === undefined) continue;
+    const n = Number(text);
+    if (!/^\d+$/.test(text))
+      throw new ConfigError([{ field: key, message: `--${key} must be a whole number, got "${text}"` }]);
+    merged[key] = n;
+  }
+  return parseConfig(merged);
+}
+
+function fmtTime(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = Math.floor(s % 60);
+  return h
+    ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`
+    : `${m}:${String(sec).padStart(2, '0')}`;
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        epochs: { type: 'string' },
+        replicas: { type: 'string' },
+        seed: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${RUN_USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(RUN_USAGE);
+    return 0;
+  }
+  if (positionals.length > 1) {
+    console.error(`bitplane run takes one configuration, got ${positionals.length}\n\n${RUN_USAGE}`);
+    return 2;
+  }
+  let config: RunConfig;
+  try {
+    config = await configFromArgs(positionals[0], {
+      epochs: values.epochs as string | undefined,
+      replicas: values.replicas as string | undefined,
+      seed: values.seed as string | undefined,
+    });
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof UsageError) {
+      console.error(`bitplane run: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+
+  const gpu = await acquireGpu();
+  const quiet = values.quiet === true;
+  if (!quiet) {
+    console.error(`adapter: ${describeAdapter(gpu.adapter)}${gpu.note ? `\nnote: ${gpu.note}` : ''}`);
+  }
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: stop now
+    console.error(
+      '\ninterrupt: finishing this epoch, then writing what was computed (Ctrl-C again to quit at once)',
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let record: Awaited<ReturnType<typeof runTraining>>;
+  try {
+    record = await runTraining(gpu, config, {
+      signal: controller.signal,
+      onEpoch: quiet
+        ? undefined
+        : ({ epoch, epochs, metrics, elapsed_s, eta_s }) => {
+            const rate = epoch / Math.max(elapsed_s, 1e-9);
+            console.error(
+              `epoch ${epoch}/${epochs}  loss ${replicaMean(metrics.trainLoss).toFixed(4)} / ${replicaMean(metrics.testLoss).toFixed(4)}` +
+                `  acc ${replicaMean(metrics.trainAcc).toFixed(3)} / ${replicaMean(metrics.testAcc).toFixed(3)} (train / test, mean of ${config.replicas})` +
+                `  ${rate.toFixed(1)} epochs/s  ETA ${fmtTime(eta_s)}`,
+            );
+          },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    gpu.destroy();
+  }
+  const json = `${JSON.stringify(record, null, 1)}\n`;
+  if (typeof values.out === 'string') {
+    const tmp = `${values.out}.partial`;
+    await writeFile(tmp, json);
+    await rename(tmp, values.out); // never leaves a half-written record under the final name
+    if (!quiet)
+      console.error(`wrote ${values.out} (${record.status}, ${record.epochs.length} logged epochs)`);
+  } else {
+    process.stdout.write(json);
+  }
+  if (record.message) console.error(record.message);
+  return record.status === 'complete' ? 0 : record.status === 'interrupted' ? 130 : 1;
+}

@@ -1,0 +1,101 @@
+/**
+ * The result record (`"schema": "bitplane.run/1"`), written by `bitplane run` and exported by the app:
+ * the configuration and its link, the adapter, the layers, the logged epochs and, per replica and logged
+ * epoch, losses, accuracies and flip ratios. Documented in the README ("Result records").
+ */
+import { type AdapterSummary, describeAdapter } from '../gpu/device.ts';
+import type { NetworkPlan } from '../nn/plan.ts';
+import type { RunConfig } from './config.ts';
+import { serializeLink } from './link.ts';
+
+export const RECORD_SCHEMA = 'bitplane.run/1';
+
+export interface LayerRecord {
+  index: number;
+  name: string;
+  width: number;
+  /** Binary (sign) weights. */
+  binary: boolean;
+  /** Binary activations (a quantizer): the information plane reads the sign pattern exactly. */
+  binary_output: boolean;
+  batch_norm: boolean;
+  activation: string | null;
+  /** The forward product runs as an XNOR-popcount GEMM. */
+  xnor: boolean;
+}
+
+export interface RunRecord {
+  schema: typeof RECORD_SCHEMA;
+  /** 'complete', or why it stopped early: 'interrupted' (Ctrl-C / stop) or 'diverged' (NaN or Inf loss). */
+  status: 'complete' | 'interrupted' | 'diverged';
+  message?: string;
+  config: RunConfig;
+  /** The URL fragment that reproduces the run (without '#'). */
+  link: string;
+  adapter: AdapterSummary & { name: string };
+  dataset: {
+    name: string;
+    source: string;
+    inputs: number;
+    classes: number;
+    train: number;
+    test: number;
+    /** IDNNs' unshuffled split: its test set is not a sample of the data. */
+    biased_split: boolean;
+  };
+  layers: LayerRecord[];
+  /** The logged epochs; 0 is the initialisation. */
+  epochs: number[];
+  metrics: {
+    /** [replica][logged epoch] */
+    train_loss: number[][];
+    test_loss: number[][];
+    train_acc: number[][];
+    test_acc: number[][];
+    /** [replica][logged epoch][layer]: share of the layer's binary weights whose sign changed since the last logged epoch; null for float layers and epoch 0. */
+    flip_ratio: (number | null)[][][];
+  };
+  timing: {
+    started: string;
+    /** Wall time of the whole run, seconds. */
+    total_s: number;
+    /** Milliseconds per trained epoch (training + evaluation), median over the run. */
+    epoch_ms_median: number;
+  };
+}
+
+export function emptyRecord(
+  config: RunConfig,
+  plan: NetworkPlan,
+  adapter: AdapterSummary,
+  dataset: RunRecord['dataset'],
+): RunRecord {
+  const R = config.replicas;
+  return {
+    schema: RECORD_SCHEMA,
+    status: 'complete',
+    config,
+    link: serializeLink(config),
+    adapter: { ...adapter, name: describeAdapter(adapter) },
+    dataset,
+    layers: plan.layers.map((l) => ({
+      index: l.index,
+      name: l.name,
+      width: l.width,
+      binary: l.binaryWeights,
+      binary_output: l.binaryOutput,
+      batch_norm: l.batchNorm,
+      activation: l.activation,
+      xnor: l.xnor,
+    })),
+    epochs: [],
+    metrics: {
+      train_loss: Array.from({ length: R }, () => []),
+      test_loss: Array.from({ length: R }, () => []),
+      train_acc: Array.from({ length: R }, () => []),
+      test_acc: Array.from({ length: R }, () => []),
+      flip_ratio: Array.from({ length: R }, () => []),
+    },
+    timing: { started: new Date().toISOString(), total_s: 0, epoch_ms_median: 0 },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Links: configuration → readable fragment → the same configuration; defaults are left out; a bad field
+ * is reported by its key and the rest still applies. (The property-based fuzzing of the parser belongs
+ * to the app's link work; these are the fixed cases.)
+ */
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, parseConfig } from '../src/run/config.ts';
+import { fragmentOf, parseLink, serializeLink } from '../src/run/link.ts';
+
+describe('links', () => {
+  it('the defaults serialize to the version alone', () => {
+    expect(serializeLink(defaultConfig())).toBe('v=1');
+    expect(parseLink('')).toEqual({ config: defaultConfig(), issues: [] });
+    expect(parseLink('#v=1').config).toEqual(defaultConfig());
+  });
+
+  it('round-trips every kind of field', () => {
+    const config = parseConfig({
+      seed: 42,
+      replicas: 8,
+      data: { name: 'spiral', samples: 777, noise: 0.25, trainFraction: 0.7, split: 'first-rows' },
+      network: {
+        hidden: [
+          { width: 32, weights: 'float', batchNorm: true, activation: 'relu' },
+          { width: 16, weights: 'binary', batchNorm: false, activation: 'swish_sign' },
+          { width: 8, weights: 'binary', batchNorm: true, activation: 'magnitude_aware_sign' },
+        ],
+        outputWeights: 'binary',
+        init: 'glorot',
+      },
+      optimizer: { name: 'sgd', lr: 0.0123456789, clip: 0.5 },
+      batchSize: 100,
+      epochs: 12345,
+    });
+    const link = serializeLink(config);
+    expect(link).toContain('net=32-float-bn-relu,16-bin-swish_sign,8-bin-bn-magnitude_aware_sign');
+    expect(link).toContain('lr=0.0123456789');
+    expect(link).not.toContain('beta1'); // a default
+    expect(parseLink(link)).toEqual({ config, issues: [] });
+    expect(parseLink(`https://example.org/bitplane/#${link}`).config).toEqual(config);
+  });
+
+  it('an empty hidden list round-trips', () => {
+    const config = parseConfig({ network: { hidden: [] } });
+    expect(parseLink(serializeLink(config)).config).toEqual(config);
+  });
+
+  it('names each bad field and applies the rest', () => {
+    const { config, issues } = parseLink(
+      'v=1&lr=fast&replicas=0&epochs=7&net=12-bin-bn-nope&bogus=1&data=digits',
+    );
+    expect(issues.map((i) => i.key).sort()).toEqual(['bogus', 'lr', 'net', 'replicas']);
+    expect(issues.find((i) => i.key === 'net')?.message).toMatch(/must be one of .*ste_sign/);
+    expect(config.epochs).toBe(7);
+    expect(config.data.name).toBe('digits');
+    expect(config.optimizer.lr).toBe(defaultConfig().optimizer.lr);
+  });
+
+  it('refuses another link version, keeps going', () => {
+    const { issues, config } = parseLink('v=9&epochs=3');
+    expect(issues).toEqual([
+      expect.objectContaining({ key: 'v', message: expect.stringMatching(/version 9/) }),
+    ]);
+    expect(config.epochs).toBe(3);
+  });
+
+  it('survives malformed percent-encoding and repeated keys', () => {
+    const { issues } = parseLink('v=1&seed=%E0%A4%A&seed=3&seed=4');
+    expect(issues.map((i) => i.key)).toContain('seed');
+    expect(fragmentOf('a#b#c')).toBe('b#c');
+  });
+});
