@@ -2,6 +2,8 @@ import { css, html, LitElement } from 'lit';
 import { KERNEL_CHECKS } from '../src/gpu/checks/index.ts';
 import { type CheckResult, runChecks } from '../src/gpu/checks/run-checks.ts';
 import { acquireGpu, type Gpu } from '../src/gpu/device.ts';
+import { DATASET_SOURCES } from '../src/data/load.ts';
+import './dataset-list.ts';
 import './gpu-status.ts';
 import './kernel-checks.ts';
 
@@ -84,6 +86,8 @@ export class BitplaneApp extends LitElement {
         integer kernels must match exactly, float kernels within a stated tolerance.</p>
       <kernel-checks .results=${this.results} ?running=${this.running}
         @run-checks=${(e: CustomEvent<{ quick: boolean }>) => this.check(e.detail.quick)}></kernel-checks>
+      <h2>Datasets</h2>
+      <dataset-list .sources=${DATASET_SOURCES}></dataset-list>
     `;
   }
 }

@@ -33,6 +33,8 @@ describe('the app in Chromium', () => {
       .first();
     expect(await xnor.getAttribute('data-ok')).toBe('true');
     expect(await xnor.textContent()).toContain('exact match');
+    const bits12 = page.locator('[data-testid="dataset-source"][data-name="bits12"]');
+    expect(await bits12.textContent()).toMatch(/reconstructed .* rule that reproduces the original 4096 labels/);
     expect(errors).toEqual([]);
     await page.close();
   });
