@@ -133,19 +133,27 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   let record: Awaited<ReturnType<typeof runTraining>>;
+  // One progress line per second at most (and always the last epoch), the latest metrics repeated.
+  let lastLine = -Infinity;
+  let latest = '';
+  const progress = (epoch: number, epochs: number, elapsed_s: number, eta_s: number) => {
+    const now = performance.now();
+    if (quiet || (now - lastLine < 1000 && epoch < epochs)) return;
+    lastLine = now;
+    const rate = epoch / Math.max(elapsed_s, 1e-9);
+    console.error(`epoch ${epoch}/${epochs}  ${latest}  ${rate.toFixed(1)} epochs/s  ETA ${fmtTime(eta_s)}`);
+  };
   try {
     record = await runTraining(gpu, config, {
       signal: controller.signal,
-      onEpoch: quiet
-        ? undefined
-        : ({ epoch, epochs, metrics, elapsed_s, eta_s }) => {
-            const rate = epoch / Math.max(elapsed_s, 1e-9);
-            console.error(
-              `epoch ${epoch}/${epochs}  loss ${replicaMean(metrics.trainLoss).toFixed(4)} / ${replicaMean(metrics.testLoss).toFixed(4)}` +
-                `  acc ${replicaMean(metrics.trainAcc).toFixed(3)} / ${replicaMean(metrics.testAcc).toFixed(3)} (train / test, mean of ${config.replicas})` +
-                `  ${rate.toFixed(1)} epochs/s  ETA ${fmtTime(eta_s)}`,
-            );
-          },
+      onEpoch: ({ epoch, epochs, metrics, elapsed_s, eta_s }) => {
+        latest =
+          `loss ${replicaMean(metrics.trainLoss).toFixed(4)} / ${replicaMean(metrics.testLoss).toFixed(4)}` +
+          `  acc ${replicaMean(metrics.trainAcc).toFixed(3)} / ${replicaMean(metrics.testAcc).toFixed(3)}` +
+          ` (train / test at epoch ${epoch}, mean of ${config.replicas})`;
+        progress(epoch, epochs, elapsed_s, eta_s);
+      },
+      onProgress: ({ epoch, epochs, elapsed_s, eta_s }) => progress(epoch, epochs, elapsed_s, eta_s),
     });
   } finally {
     process.off('SIGINT', onSigint);

@@ -603,8 +603,13 @@ export class GpuTrainer {
     return ops;
   }
 
-  /** Trains one epoch (`epoch` counts from 1) and evaluates; one submit, one small read-back. */
-  async trainEpoch(epoch: number): Promise<EpochMetrics> {
+  /**
+   * Trains one epoch (`epoch` counts from 1); with `evaluate` (the default) also evaluates, in the same
+   * submit, and reads back the metrics (else returns null after the GPU has finished the epoch).
+   */
+  async trainEpoch(epoch: number): Promise<EpochMetrics>;
+  async trainEpoch(epoch: number, evaluate: false): Promise<null>;
+  async trainEpoch(epoch: number, evaluate = true): Promise<EpochMetrics | null> {
     const { gpu, R } = this;
     const o = this.config.optimizer;
     const order = epochOrder(this.config.seed, R, epoch - 1, this.nTrain);
@@ -630,9 +635,13 @@ export class GpuTrainer {
         for (const op of this.updateOps) op.encode(pass);
         pass.end();
       });
-      this.encodeEvaluation(enc, true);
+      if (evaluate) this.encodeEvaluation(enc, true);
     });
     this.step += this.batches.length;
+    if (!evaluate) {
+      await gpu.device.queue.onSubmittedWorkDone(); // keeps the queue one epoch deep
+      return null;
+    }
     return this.readRecord();
   }
 

@@ -7,6 +7,7 @@
  * each bad field (as a dotted path) and the allowed values.
  */
 import { z } from 'zod';
+import { SCHEDULES } from '../info/schedule.ts';
 import { ACTIVATION_NAMES } from '../ref/activations.ts';
 
 export const CONFIG_SCHEMA_VERSION = 1;
@@ -90,6 +91,14 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   batchSize: positiveInt(65_536).default(256),
   epochs: z.number().int().min(0).max(1_000_000).default(300),
+  /** Which epochs are evaluated and estimated (src/info/schedule.ts); 0 and the last always are. */
+  log: z
+    .strictObject({
+      schedule: z.enum(SCHEDULES).default('every'),
+      every: positiveInt(1_000_000).default(1),
+      points: positiveInt(100_000).default(400),
+    })
+    .prefault({}),
 });
 
 export type RunConfig = z.infer<typeof ConfigSchema>;

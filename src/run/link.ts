@@ -93,6 +93,9 @@ export const LINK_FIELDS: readonly Field[] = [
   num('clip', 'optimizer', 'clip'),
   num('batch', 'batchSize'),
   num('epochs', 'epochs'),
+  word('log', 'log', 'schedule'),
+  num('logk', 'log', 'every'),
+  num('logpoints', 'log', 'points'),
 ];
 
 function get(obj: unknown, path: Path): unknown {

@@ -6,6 +6,7 @@
  */
 import type { DataFiles } from '../data/types.ts';
 import type { Gpu } from '../gpu/device.ts';
+import { loggedEpochs } from '../info/schedule.ts';
 import { type EpochMetrics, GpuTrainer } from '../nn/gpu-trainer.ts';
 import type { RunConfig } from './config.ts';
 import { prepareRun } from './prepare.ts';
@@ -22,7 +23,10 @@ export interface EpochReport {
 
 export interface RunOptions {
   signal?: AbortSignal;
+  /** After each logged epoch, with its metrics. */
   onEpoch?: (report: EpochReport) => void;
+  /** After each epoch that is not logged. */
+  onProgress?: (report: Omit<EpochReport, 'metrics'>) => void;
   files?: DataFiles;
 }
 
@@ -61,11 +65,13 @@ export async function runTraining(gpu: Gpu, config: RunConfig, options: RunOptio
       );
     }
   };
-  const diverged = (epoch: number, m: EpochMetrics): string | undefined => {
+  const diverged = (epoch: number, m: EpochMetrics, previous = 0): string | undefined => {
     for (let r = 0; r < config.replicas; r++) {
       if (!Number.isFinite(m.trainLoss[r]) || !Number.isFinite(m.testLoss[r])) {
+        const since =
+          epoch - previous > 1 ? ` (between epoch ${previous}, the last one logged, and ${epoch})` : '';
         return (
-          `training diverged: the loss of replica ${r} is ${m.trainLoss[r]} at epoch ${epoch}. ` +
+          `training diverged: the loss of replica ${r} is ${m.trainLoss[r]} at epoch ${epoch}${since}. ` +
           'Lower the learning rate (optimizer.lr) or add batch normalization; the epochs before are kept.'
         );
       }
@@ -82,29 +88,33 @@ export async function runTraining(gpu: Gpu, config: RunConfig, options: RunOptio
       record.status = 'diverged';
       record.message = bad0;
     }
+    const logged = new Set(loggedEpochs(config.log, config.epochs));
+    let lastLogged = 0;
     for (let epoch = 1; epoch <= config.epochs && record.status === 'complete'; epoch++) {
       if (options.signal?.aborted) {
+        // An interrupted run ends on a logged epoch: evaluate the state reached, unless that is done.
+        if (lastLogged !== epoch - 1) append(epoch - 1, await trainer.evaluate());
         record.status = 'interrupted';
         record.message = `stopped after epoch ${epoch - 1} of ${config.epochs}`;
         break;
       }
       const te = performance.now();
-      const m = await trainer.trainEpoch(epoch);
+      const m = logged.has(epoch) ? await trainer.trainEpoch(epoch) : await trainer.trainEpoch(epoch, false);
       epochMs.push(performance.now() - te);
+      const elapsed = (performance.now() - tTrain) / 1000;
+      const eta = (elapsed / epoch) * (config.epochs - epoch);
+      if (!m) {
+        options.onProgress?.({ epoch, epochs: config.epochs, elapsed_s: elapsed, eta_s: eta });
+        continue;
+      }
       append(epoch, m);
-      const bad = diverged(epoch, m);
+      const bad = diverged(epoch, m, lastLogged);
+      lastLogged = epoch;
       if (bad) {
         record.status = 'diverged';
         record.message = bad;
       }
-      const elapsed = (performance.now() - tTrain) / 1000;
-      options.onEpoch?.({
-        epoch,
-        epochs: config.epochs,
-        metrics: m,
-        elapsed_s: elapsed,
-        eta_s: (elapsed / epoch) * (config.epochs - epoch),
-      });
+      options.onEpoch?.({ epoch, epochs: config.epochs, metrics: m, elapsed_s: elapsed, eta_s: eta });
     }
   } finally {
     trainer.destroy();
