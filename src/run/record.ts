@@ -55,6 +55,11 @@ export interface RunRecord {
     /** [replica][logged epoch][layer]: share of the layer's binary weights whose sign changed since the last logged epoch; null for float layers and epoch 0. */
     flip_ratio: (number | null)[][][];
   };
+  /**
+   * The information plane (src/info/): per replica, logged epoch and layer, I(X;T) and I(T;Y) in bits,
+   * estimated over the estimation set with the settings given.
+   */
+  info: InfoRecord;
   timing: {
     started: string;
     /** Wall time of the whole run, seconds. */
@@ -62,6 +67,22 @@ export interface RunRecord {
     /** Milliseconds per trained epoch (training + evaluation), median over the run. */
     epoch_ms_median: number;
   };
+}
+
+export interface InfoRecord {
+  /** The estimator settings (discretization, bins, range or width, corrections; see the README). */
+  settings: Record<string, unknown>;
+  /** Which samples the estimates are over: the whole dataset, or its training or test part. */
+  set: 'full' | 'train' | 'test';
+  /** Number of samples in the estimation set. */
+  n: number;
+  /** The plot's ceilings: log2 n for I(X;T), H(Y) of the estimation set for I(T;Y). */
+  ceilings: { ixt: number; ity: number };
+  /** [replica][logged epoch][layer], bits. */
+  ixt: number[][][];
+  ity: number[][][];
+  /** [replica][logged epoch][layer]: the plug-in estimate sits near log2 n, where it says little. */
+  near_ceiling: boolean[][][];
 }
 
 export function emptyRecord(
@@ -95,6 +116,15 @@ export function emptyRecord(
       train_acc: Array.from({ length: R }, () => []),
       test_acc: Array.from({ length: R }, () => []),
       flip_ratio: Array.from({ length: R }, () => []),
+    },
+    info: {
+      settings: {},
+      set: 'full',
+      n: 0,
+      ceilings: { ixt: 0, ity: 0 },
+      ixt: Array.from({ length: R }, () => []),
+      ity: Array.from({ length: R }, () => []),
+      near_ceiling: Array.from({ length: R }, () => []),
     },
     timing: { started: new Date().toISOString(), total_s: 0, epoch_ms_median: 0 },
   };

@@ -1,0 +1,172 @@
+/**
+ * A training session: one configuration on one GPU, advanced epoch by epoch. The app drives it (play,
+ * pause, step one epoch, reset = dispose and create anew) and `runTraining` loops over it. The session owns
+ * the growing result record; every logged epoch appends to it, and a stop for any reason (diverged,
+ * interrupted, a lost device) keeps what was computed.
+ *
+ *   const s = await TrainingSession.create(gpu, config);
+ *   await s.start();                // epoch 0: the initialisation, evaluated and logged
+ *   while (!s.done) await s.next(); // one epoch: trained, and evaluated if the schedule logs it
+ *   s.record                        // the result record so far
+ *   s.dispose();
+ */
+import type { DataFiles } from '../data/types.ts';
+import type { Gpu } from '../gpu/device.ts';
+import { loggedEpochs } from '../info/schedule.ts';
+import { type EpochMetrics, GpuTrainer } from '../nn/gpu-trainer.ts';
+import type { RunConfig } from './config.ts';
+import { type PreparedRun, prepareRun } from './prepare.ts';
+import { emptyRecord, type RunRecord } from './record.ts';
+
+export interface EpochReport {
+  epoch: number;
+  epochs: number;
+  /** The metrics of a logged epoch; null for an epoch the schedule does not log. */
+  metrics: EpochMetrics | null;
+  /** Seconds spent training so far, and the estimated seconds left. */
+  elapsed_s: number;
+  eta_s: number;
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export class TrainingSession {
+  /** The last epoch trained (0 before the first). */
+  epoch = 0;
+  private readonly logged: Set<number>;
+  private lastLogged = -1;
+  private readonly epochMs: number[] = [];
+  private trainMs = 0;
+  private readonly t0 = performance.now();
+  private disposed = false;
+
+  private constructor(
+    readonly gpu: Gpu,
+    readonly config: RunConfig,
+    readonly prepared: PreparedRun,
+    private readonly trainer: GpuTrainer,
+    readonly record: RunRecord,
+  ) {
+    this.logged = new Set(loggedEpochs(config.log, config.epochs));
+  }
+
+  static async create(gpu: Gpu, config: RunConfig, files?: DataFiles): Promise<TrainingSession> {
+    const prepared = await prepareRun(config, files);
+    const { dataset, split, plan } = prepared;
+    const record = emptyRecord(config, plan, gpu.adapter, {
+      name: dataset.name,
+      source: dataset.source,
+      inputs: dataset.D,
+      classes: dataset.classes,
+      train: split.train.length,
+      test: split.test.length,
+      biased_split: split.biased,
+    });
+    const trainer = await GpuTrainer.create(gpu, plan, config, prepared.data, prepared.params);
+    return new TrainingSession(gpu, config, prepared, trainer, record);
+  }
+
+  /** Training is over: every epoch done, or stopped (diverged / interrupted). */
+  get done(): boolean {
+    return this.record.status !== 'complete' || this.epoch >= this.config.epochs;
+  }
+
+  /** Evaluates and logs epoch 0 (the initialisation). */
+  async start(): Promise<EpochReport> {
+    if (this.lastLogged >= 0) throw new Error('session already started');
+    return this.log(0, await this.trainer.evaluate());
+  }
+
+  /** Trains the next epoch; evaluates and logs it when the schedule says so. */
+  async next(): Promise<EpochReport> {
+    if (this.lastLogged < 0) await this.start();
+    if (this.done) throw new Error(`training is over (${this.record.status}, epoch ${this.epoch})`);
+    const epoch = this.epoch + 1;
+    const te = performance.now();
+    const m = this.logged.has(epoch)
+      ? await this.trainer.trainEpoch(epoch)
+      : await this.trainer.trainEpoch(epoch, false);
+    const ms = performance.now() - te;
+    this.epochMs.push(ms);
+    this.trainMs += ms;
+    this.epoch = epoch;
+    if (!m) return this.report(null);
+    return this.log(epoch, m);
+  }
+
+  /** Stops early at the current epoch, logging it if it was not ('interrupted'). */
+  async interrupt(reason = `stopped after epoch ${this.epoch} of ${this.config.epochs}`): Promise<void> {
+    if (this.record.status !== 'complete' || this.epoch >= this.config.epochs) return;
+    if (this.lastLogged !== this.epoch) this.log(this.epoch, await this.trainer.evaluate());
+    this.record.status = 'interrupted';
+    this.record.message = reason;
+    this.finishTiming();
+  }
+
+  /** Marks the run stopped by an outside failure (a lost device, a GPU error), keeping the record. */
+  fail(message: string): void {
+    if (this.record.status === 'complete') this.record.status = 'interrupted';
+    this.record.message = message;
+    this.finishTiming();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.finishTiming();
+    this.trainer.destroy();
+  }
+
+  /** The trainer, for read-backs of layer outputs and parameters (dumps, checks). */
+  get gpuTrainer(): GpuTrainer {
+    return this.trainer;
+  }
+
+  private report(metrics: EpochMetrics | null): EpochReport {
+    const elapsed = this.trainMs / 1000;
+    const epochs = this.config.epochs;
+    const eta = this.epoch > 0 ? (elapsed / this.epoch) * (epochs - this.epoch) : Number.NaN;
+    return { epoch: this.epoch, epochs, metrics, elapsed_s: elapsed, eta_s: eta };
+  }
+
+  private log(epoch: number, m: EpochMetrics): EpochReport {
+    const { record, config } = this;
+    const binary = this.prepared.plan.layers.map((l) => l.binaryWeights);
+    record.epochs.push(epoch);
+    for (let r = 0; r < config.replicas; r++) {
+      record.metrics.train_loss[r].push(m.trainLoss[r]);
+      record.metrics.test_loss[r].push(m.testLoss[r]);
+      record.metrics.train_acc[r].push(m.trainAcc[r]);
+      record.metrics.test_acc[r].push(m.testAcc[r]);
+      let k = 0;
+      record.metrics.flip_ratio[r].push(binary.map((b) => (b && epoch > 0 ? m.flipRatio[k++][r] : null)));
+    }
+    const previous = this.lastLogged;
+    this.lastLogged = epoch;
+    for (let r = 0; r < config.replicas; r++) {
+      if (!Number.isFinite(m.trainLoss[r]) || !Number.isFinite(m.testLoss[r])) {
+        const since =
+          previous >= 0 && epoch - previous > 1
+            ? ` (between epoch ${previous}, the last one logged, and ${epoch})`
+            : '';
+        record.status = 'diverged';
+        record.message =
+          `training diverged: the loss of replica ${r} is ${m.trainLoss[r]} at epoch ${epoch}${since}. ` +
+          'Lower the learning rate (optimizer.lr) or add batch normalization; the epochs before are kept.';
+        break;
+      }
+    }
+    if (this.done) this.finishTiming();
+    return this.report(m);
+  }
+
+  private finishTiming(): void {
+    this.record.timing.total_s = (performance.now() - this.t0) / 1000;
+    this.record.timing.epoch_ms_median = median(this.epochMs);
+  }
+}
