@@ -70,3 +70,24 @@ describe('links', () => {
     expect(fragmentOf('a#b#c')).toBe('b#c');
   });
 });
+
+describe('estimator settings in links', () => {
+  it('round-trip, and an impossible range names the field', () => {
+    const config = parseConfig({
+      estimator: {
+        discretization: 'adaptive',
+        bins: 12,
+        set: 'test',
+        millerMadow: true,
+        kde: true,
+        kdeVariance: 0.01,
+      },
+    });
+    const link = serializeLink(config);
+    expect(link).toBe('v=1&disc=adaptive&bins=12&est=test&mm=1&kde=1&kdevar=0.01');
+    expect(parseLink(link).config).toEqual(config);
+    const bad = parseLink('v=1&lo=2&hi=1&bins=0&width=-1');
+    expect(bad.issues.map((i) => i.key).sort()).toEqual(['bins', 'hi', 'lo', 'width']);
+    expect(bad.issues.find((i) => i.key === 'lo')?.message).toMatch(/needs lo < hi/);
+  });
+});

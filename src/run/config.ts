@@ -91,6 +91,24 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   batchSize: positiveInt(65_536).default(256),
   epochs: z.number().int().min(0).max(1_000_000).default(300),
+  /** The information-plane estimator (SCIENCE.md §3; src/info/). Binary layers always use their exact sign codes. */
+  estimator: z
+    .strictObject({
+      /** Float layers: 'fixed' bins over [lo, hi] (IDNNs), 'width' (Saxe's floor(t/width)), 'adaptive' (B bins over each layer's min–max). */
+      discretization: z.enum(['fixed', 'width', 'adaptive']).default('fixed'),
+      bins: z.number().int().min(1).max(100_000).default(30),
+      lo: z.number().default(-1),
+      hi: z.number().default(1),
+      width: z.number().gt(0).default(0.07),
+      /** The samples the estimates are over. */
+      set: z.enum(['full', 'train', 'test']).default('full'),
+      /** Miller–Madow bias correction of the plug-in entropies. */
+      millerMadow: z.boolean().default(false),
+      /** Also the KDE upper bound (Kolchinsky & Tracey) for float layers, noise variance kdeVariance. */
+      kde: z.boolean().default(false),
+      kdeVariance: z.number().gt(0).default(1e-3),
+    })
+    .prefault({}),
   /** Which epochs are evaluated and estimated (src/info/schedule.ts); 0 and the last always are. */
   log: z
     .strictObject({
@@ -140,6 +158,10 @@ export function parseConfig(input: unknown): RunConfig {
 /** Rules that span fields. */
 function crossCheck(c: RunConfig): void {
   const issues: ConfigIssue[] = [];
+  if (!(c.estimator.lo < c.estimator.hi)) {
+    const message = `the bin range needs lo < hi, got lo = ${c.estimator.lo}, hi = ${c.estimator.hi}`;
+    issues.push({ field: 'estimator.lo', message }, { field: 'estimator.hi', message });
+  }
   if (c.data.name === 'mnist' && c.data.split !== 'shuffled') {
     issues.push({
       field: 'data.split',

@@ -44,6 +44,17 @@ const word = (key: string, ...path: string[]): Field => ({
   parse: (s) => s,
 });
 
+const bool = (key: string, ...path: string[]): Field => ({
+  key,
+  path,
+  format: (v) => (v ? '1' : '0'),
+  parse: (s) => {
+    if (s === '1' || s === 'true') return true;
+    if (s === '0' || s === 'false') return false;
+    throw new Error(`"${s}" is not 1 or 0`);
+  },
+});
+
 const LAYER_RE = /^(\d+)-(bin|float)(-bn)?-([a-z_]+)$/;
 
 const layers: Field = {
@@ -93,6 +104,15 @@ export const LINK_FIELDS: readonly Field[] = [
   num('clip', 'optimizer', 'clip'),
   num('batch', 'batchSize'),
   num('epochs', 'epochs'),
+  word('disc', 'estimator', 'discretization'),
+  num('bins', 'estimator', 'bins'),
+  num('lo', 'estimator', 'lo'),
+  num('hi', 'estimator', 'hi'),
+  num('width', 'estimator', 'width'),
+  word('est', 'estimator', 'set'),
+  bool('mm', 'estimator', 'millerMadow'),
+  bool('kde', 'estimator', 'kde'),
+  num('kdevar', 'estimator', 'kdeVariance'),
   word('log', 'log', 'schedule'),
   num('logk', 'log', 'every'),
   num('logpoints', 'log', 'points'),
@@ -196,11 +216,16 @@ export function parseLink(text: string): ParsedLink {
       } catch (e) {
         const cross = (e as { issues?: ConfigIssue[] }).issues ?? [];
         if (!cross.length) throw e;
+        let removed = false;
         for (const c of cross) {
           const f = [...fieldOfPath.entries()].find(([p]) => c.field.startsWith(p))?.[1];
           issues.push({ ...c, key: f?.key ?? c.field });
-          if (f) removePath(input, f.path);
+          if (f && get(input, f.path) !== undefined) {
+            removePath(input, f.path);
+            removed = true;
+          }
         }
+        if (!removed) return { config: defaultConfig(), issues };
         continue;
       }
     }
