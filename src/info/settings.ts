@@ -5,7 +5,7 @@
  *
  *   fixed     edges linspace(lo, hi, bins); index = numpy.digitize (edges ≤ t), 0..bins   (IDNNs)
  *   width     index = floor(t / width), unbounded                                         (Saxe et al.)
- *   adaptive  adaptiveBins bins between the layer's min and max over the estimation set, per epoch
+ *   adaptive  `bins` bins between the layer's min and max over the estimation set, per epoch
  *
  * `validateEstimatorSettings` throws an `EstimatorSettingsError` naming the first bad setting.
  */
@@ -16,15 +16,16 @@ export const DISCRETIZATIONS: readonly Discretization[] = ['fixed', 'width', 'ad
 
 export interface EstimatorSettings {
   discretization: Discretization;
-  /** fixed: the number of edges of linspace(lo, hi, bins) (IDNNs' "30 bins"); indices 0..bins. */
+  /**
+   * fixed: the number of edges of linspace(lo, hi, bins) (IDNNs' "30 bins"), indices 0..bins;
+   * adaptive: the number of bins between the layer's min and max, indices 0..bins − 1.
+   */
   bins: number;
   /** fixed: the range of the edges. */
   lo: number;
   hi: number;
   /** width: the bin width (Saxe et al.'s simplebinmi: 0.07). */
   width: number;
-  /** adaptive: the number of bins between the layer's min and max. */
-  adaptiveBins: number;
   /** Add (m − 1)/(2N ln 2) to every plug-in entropy (m = occupied codes). */
   millerMadow: boolean;
   /** Also compute the KDE upper bound (Kolchinsky & Tracey; Saxe et al.'s kde.py) for float layers. */
@@ -39,18 +40,18 @@ export const DEFAULT_ESTIMATOR_SETTINGS: Readonly<EstimatorSettings> = Object.fr
   lo: -1,
   hi: 1,
   width: 0.07,
-  adaptiveBins: 30,
   millerMadow: false,
   kde: false,
   kdeVariance: 1e-3,
 });
 
 /**
- * Largest bin count. Indices are packed into codes at ceil(log2(bins + 1)) bits, and the adaptive
- * binning compares k·(max − min) with (t − min)·bins in f32, exact only while k and bins are far below
- * 2^24: 65536 bins is already far finer than f32 activations warrant.
+ * Largest bin count (the run configuration's limit). Indices are packed into codes at
+ * ceil(log2(bins + 1)) bits, and the adaptive binning compares f32(k)·(max − min) with (t − min)·bins in
+ * f32, exact while k and bins stay below 2^24. One bin is allowed, though degenerate (adaptive: every
+ * code equal, H = 0; fixed: the single edge lo splits the line in two).
  */
-export const MAX_BINS = 65536;
+export const MAX_BINS = 100_000;
 
 /** Bin widths outside [1e-30, 1e30] would make 1/width or t/width leave f32's normal range. */
 export const MIN_WIDTH = 1e-30;
@@ -77,8 +78,8 @@ export function validateEstimatorSettings(s: Partial<EstimatorSettings> = {}): E
   if (!DISCRETIZATIONS.includes(v.discretization)) {
     throw bad('discretization', `must be one of ${DISCRETIZATIONS.join(', ')}, got ${v.discretization}`);
   }
-  if (!isInt(v.bins) || v.bins < 2 || v.bins > MAX_BINS) {
-    throw bad('bins', `must be an integer from 2 to ${MAX_BINS} (the number of edges), got ${v.bins}`);
+  if (!isInt(v.bins) || v.bins < 1 || v.bins > MAX_BINS) {
+    throw bad('bins', `must be an integer from 1 to ${MAX_BINS}, got ${v.bins}`);
   }
   if (!isFiniteNumber(v.lo)) throw bad('lo', `must be a finite number, got ${v.lo}`);
   if (!isFiniteNumber(v.hi)) throw bad('hi', `must be a finite number, got ${v.hi}`);
@@ -88,9 +89,6 @@ export function validateEstimatorSettings(s: Partial<EstimatorSettings> = {}): E
   }
   if (!isFiniteNumber(v.width) || v.width < MIN_WIDTH || v.width > MAX_WIDTH) {
     throw bad('width', `must be a positive number from ${MIN_WIDTH} to ${MAX_WIDTH}, got ${v.width}`);
-  }
-  if (!isInt(v.adaptiveBins) || v.adaptiveBins < 2 || v.adaptiveBins > MAX_BINS) {
-    throw bad('adaptiveBins', `must be an integer from 2 to ${MAX_BINS}, got ${v.adaptiveBins}`);
   }
   if (typeof v.millerMadow !== 'boolean') throw bad('millerMadow', `must be true or false`);
   if (typeof v.kde !== 'boolean') throw bad('kde', `must be true or false`);
@@ -120,6 +118,34 @@ export function layerCoding(settings: EstimatorSettings, binary: boolean): Layer
     case 'width':
       return { mode: 'width', width: settings.width };
     case 'adaptive':
-      return { mode: 'adaptive', bins: settings.adaptiveBins };
+      return { mode: 'adaptive', bins: settings.bins };
+  }
+}
+
+/** Throws an EstimatorSettingsError naming the bad field of a layer coding (the same rules as above). */
+export function validateLayerCoding(c: LayerCoding): void {
+  switch (c.mode) {
+    case 'sign':
+      if (c.threshold !== undefined && !isFiniteNumber(c.threshold)) {
+        throw new EstimatorSettingsError(
+          'discretization',
+          `sign threshold must be finite, got ${c.threshold}`,
+        );
+      }
+      return;
+    case 'fixed':
+      validateEstimatorSettings({ discretization: 'fixed', bins: c.bins, lo: c.lo, hi: c.hi });
+      return;
+    case 'width':
+      validateEstimatorSettings({ discretization: 'width', width: c.width });
+      return;
+    case 'adaptive':
+      validateEstimatorSettings({ discretization: 'adaptive', bins: c.bins });
+      return;
+    default:
+      throw new EstimatorSettingsError(
+        'discretization',
+        `unknown layer coding ${(c as { mode: unknown }).mode}`,
+      );
   }
 }

@@ -44,6 +44,15 @@ import { prepareSoftmaxXent } from '../gpu/kernels/softmax-xent.ts';
 import { prepareXnorGemm } from '../gpu/kernels/xnor-gemm.ts';
 import { submit } from '../gpu/submit.ts';
 import { createTensor, readTensor, type Tensor, viewTensor } from '../gpu/tensor.ts';
+import type { InfoEstimate } from '../info/entropy.ts';
+import {
+  createKdeEstimator,
+  createLayerEstimator,
+  type KdeEstimator,
+  type LayerEstimator,
+} from '../info/estimator.ts';
+import type { KdeEstimate } from '../info/kde.ts';
+import { type EstimatorSettings, type LayerCoding, layerCoding } from '../info/settings.ts';
 import type { RunConfig } from '../run/config.ts';
 import { type BatchSlice, epochBatches, epochOrder } from './batches.ts';
 import type { LayerParams } from './init.ts';
@@ -71,6 +80,38 @@ export interface EpochMetrics {
   testAcc: Float32Array;
   /** [binary layer][R]: share of binary weights whose sign changed this epoch (empty for epoch 0). */
   flipRatio: Float32Array[];
+  /** [hidden layer][R]: the information-plane estimates, when estimation is enabled. */
+  info?: InfoEstimate[][];
+  /** [float hidden layer][R]: the KDE upper bound, when enabled (null for binary layers). */
+  kde?: (KdeEstimate[] | null)[];
+}
+
+interface EvalChunk {
+  start: number;
+  rows: number;
+  acts: Acts;
+  /** Gather and forward pass (evaluation mode). */
+  forward: PreparedOp[];
+  /** Loss, hits and their accumulation into the epoch's means. */
+  metrics: PreparedOp[];
+  /** Information-plane codes of every hidden layer, when this chunk is in the estimation set. */
+  codes: PreparedOp[];
+  /** Min/max of every adaptive layer (a separate pass before the codes). */
+  minmax: PreparedOp[];
+}
+
+interface Estimation {
+  estimator: LayerEstimator;
+  /** The chunks of the estimation set, in its order. */
+  chunks: EvalChunk[];
+  kde?: KdeState;
+}
+
+interface KdeState {
+  /** Samples the bound is computed over: the first n of the estimation set. */
+  n: number;
+  /** Per hidden layer: its activations over those samples, f32 [R, n, W], and the estimator; null for binary layers. */
+  layers: ({ acts: F32; estimator: KdeEstimator } | null)[];
 }
 
 /** Parameters, their gradients and optimizer state: one set per layer, shared by every batch size. */
@@ -133,6 +174,8 @@ export class GpuTrainer {
   private readonly D: number;
   private readonly nTrain: number;
   private readonly nTest: number;
+  private readonly yTrain: Uint32Array;
+  private readonly yTest: Uint32Array;
   private batches: BatchSlice[] = [];
   private trainOps: {
     rows: number;
@@ -141,9 +184,9 @@ export class GpuTrainer {
   }[] = [];
   private weightOps: PreparedOp[] = [];
   private updateOps: (PreparedOp & { params?: GPUBuffer })[] = [];
-  private evalOps: PreparedOp[][] = [];
-  /** Per set (train, test), per chunk: its ops, rows and activations (for read-backs of layer outputs). */
-  private evalChunks: { start: number; rows: number; acts: Acts; ops: PreparedOp[] }[][] = [];
+  /** Per set (train, test), per chunk: its rows, activations, forward ops and metric ops. */
+  private evalChunks: EvalChunk[][] = [];
+  private estimation?: Estimation;
   private flipOps: PreparedOp[] = [];
   private order!: U32;
   private offsetTable!: GPUBuffer;
@@ -164,6 +207,8 @@ export class GpuTrainer {
     this.D = plan.inputs;
     this.nTrain = data.yTrain.length;
     this.nTest = data.yTest.length;
+    this.yTrain = data.yTrain;
+    this.yTest = data.yTest;
   }
 
   static async create(
@@ -302,8 +347,7 @@ export class GpuTrainer {
       { x: xTest, y: yTest, n: this.nTest, loss: this.metrics.testLoss, acc: this.metrics.testAcc },
     ];
     for (const set of sets) {
-      const ops: PreparedOp[] = [];
-      const chunks: (typeof this.evalChunks)[number] = [];
+      const chunks: EvalChunk[] = [];
       for (let start = 0; start < set.n; start += chunk) {
         const rows = Math.min(chunk, set.n - start);
         let acts = evalViews.get(rows);
@@ -320,25 +364,30 @@ export class GpuTrainer {
           }),
           ...(await this.forwardOps(acts, false)),
         ];
-        chunks.push({ start, rows, acts, ops: forward });
-        ops.push(
-          ...forward,
-          ...(await this.lossOps(acts)),
-          await prepareReduceRows(gpu, {
-            x: viewTensor(acts.loss, [R, rows, 1]),
-            out: set.loss,
-            scale: 1 / set.n,
-            accumulate: true,
-          }),
-          await prepareReduceRows(gpu, {
-            x: viewTensor(acts.correct, [R, rows, 1]),
-            out: set.acc,
-            scale: 1 / set.n,
-            accumulate: true,
-          }),
-        );
+        chunks.push({
+          start,
+          rows,
+          acts,
+          forward,
+          metrics: [
+            ...(await this.lossOps(acts)),
+            await prepareReduceRows(gpu, {
+              x: viewTensor(acts.loss, [R, rows, 1]),
+              out: set.loss,
+              scale: 1 / set.n,
+              accumulate: true,
+            }),
+            await prepareReduceRows(gpu, {
+              x: viewTensor(acts.correct, [R, rows, 1]),
+              out: set.acc,
+              scale: 1 / set.n,
+              accumulate: true,
+            }),
+          ],
+          codes: [],
+          minmax: [],
+        });
       }
-      this.evalOps.push(ops);
       this.evalChunks.push(chunks);
     }
 
@@ -653,9 +702,17 @@ export class GpuTrainer {
 
   private encodeEvaluation(enc: GPUCommandEncoder, flips: boolean): void {
     for (const t of Object.values(this.metrics)) enc.clearBuffer(this.buf(t));
+    const est = this.estimation;
     const pass = enc.beginComputePass({ label: 'evaluation' });
     for (const op of this.weightOps) op.encode(pass);
-    for (const ops of this.evalOps) for (const op of ops) op.encode(pass);
+    // Adaptive bins need every layer's min and max over the whole estimation set before any code.
+    if (est?.estimator.needsMinMax) {
+      for (const c of est.chunks) for (const op of [...c.forward, ...c.minmax]) op.encode(pass);
+    }
+    for (const set of this.evalChunks) {
+      for (const c of set) for (const op of [...c.forward, ...c.metrics, ...c.codes]) op.encode(pass);
+    }
+    if (est) for (const op of est.estimator.countOps) op.encode(pass);
     if (flips) for (const op of this.flipOps) op.encode(pass);
     pass.end();
     const R4 = this.R * 4;
@@ -679,13 +736,115 @@ export class GpuTrainer {
     this.record.unmap();
     const R = this.R;
     const part = (k: number) => all.slice(k * R, (k + 1) * R);
-    return {
+    const metrics: EpochMetrics = {
       trainLoss: part(0),
       trainAcc: part(1),
       testLoss: part(2),
       testAcc: part(3),
       flipRatio: this.flipOps.map((_, j) => part(4 + j)),
     };
+    if (this.estimation) {
+      metrics.info = await this.estimation.estimator.read();
+      if (this.estimation.kde) metrics.kde = await this.estimateKde(this.estimation.kde);
+    }
+    return metrics;
+  }
+
+  /**
+   * Turns on the information-plane estimate at every evaluation: each hidden layer's codes over the
+   * estimation set are computed right after each chunk's forward pass (the one the metrics use), counted
+   * on the GPU, and read back as a few (k, m_k) pairs per layer and replica. Binary-output layers use their
+   * exact sign patterns (ste_heaviside's {0, 1} at threshold 0.5); float layers the settings' bins.
+   * With `kde`, the KDE upper bound of every float hidden layer over the first `kdeMax` samples.
+   */
+  async enableEstimation(
+    settings: EstimatorSettings,
+    set: 'full' | 'train' | 'test',
+    options: { kde?: boolean; kdeVariance?: number; kdeMax?: number } = {},
+  ): Promise<void> {
+    if (this.estimation) throw new Error('estimation is already enabled');
+    const { gpu, R } = this;
+    const [train, test] = this.evalChunks;
+    const chunks = set === 'train' ? train : set === 'test' ? test : [...train, ...test];
+    const labels = new Uint32Array(
+      set === 'train' ? this.yTrain : set === 'test' ? this.yTest : [...this.yTrain, ...this.yTest],
+    );
+    const hidden = this.plan.layers.filter((l) => l.activation !== null);
+    const estimator = await createLayerEstimator(gpu, {
+      R,
+      n: labels.length,
+      classes: this.plan.classes,
+      labels,
+      layers: hidden.map((l) => ({ width: l.width, coding: codingOf(settings, l) })),
+      millerMadow: settings.millerMadow,
+    });
+    let rowOffset = 0;
+    for (const c of chunks) {
+      for (const [i] of hidden.entries()) {
+        const ops = await estimator.prepareChunk(i, c.acts.layers[i].out, rowOffset);
+        c.codes.push(ops.codes);
+        if (ops.minmax) c.minmax.push(ops.minmax);
+      }
+      rowOffset += c.rows;
+    }
+    this.estimation = { estimator, chunks };
+    this.owned.push(estimator);
+    if (options.kde) {
+      const n = Math.min(labels.length, options.kdeMax ?? KDE_MAX_SAMPLES);
+      const layers: KdeState['layers'] = [];
+      for (const l of hidden) {
+        if (l.binaryOutput) {
+          layers.push(null);
+          continue;
+        }
+        const acts = this.f32([R, n, l.width], `${l.name} activations for KDE`);
+        const kde = await createKdeEstimator(gpu, {
+          acts,
+          labels: labels.subarray(0, n),
+          classes: this.plan.classes,
+          sigma2: options.kdeVariance ?? 1e-3,
+        });
+        this.owned.push(kde);
+        layers.push({ acts, estimator: kde });
+      }
+      this.estimation.kde = { n, layers };
+    }
+  }
+
+  /** The KDE bound of every float hidden layer over the first n samples of the estimation set. */
+  private async estimateKde(kde: KdeState): Promise<(KdeEstimate[] | null)[]> {
+    const chunks = this.estimation!.chunks;
+    await submit(this.gpu, 'KDE estimate', (enc) => {
+      let offset = 0;
+      for (const c of chunks) {
+        if (offset >= kde.n) break;
+        const pass = enc.beginComputePass({ label: 'KDE forward' });
+        for (const op of this.weightOps) op.encode(pass);
+        for (const op of c.forward) op.encode(pass);
+        pass.end();
+        const rows = Math.min(c.rows, kde.n - offset);
+        kde.layers.forEach((k, i) => {
+          if (!k) return;
+          const W = this.plan.layers[i].width;
+          for (let r = 0; r < this.R; r++) {
+            enc.copyBufferToBuffer(
+              this.buf(c.acts.layers[i].out),
+              r * c.rows * W * 4,
+              this.buf(k.acts),
+              (r * kde.n + offset) * W * 4,
+              rows * W * 4,
+            );
+          }
+        });
+        offset += rows;
+      }
+      const pass = enc.beginComputePass({ label: 'KDE pairwise sums' });
+      for (const k of kde.layers) if (k) for (const op of k.estimator.ops) op.encode(pass);
+      pass.end();
+    });
+    const out: (KdeEstimate[] | null)[] = [];
+    for (const k of kde.layers) out.push(k ? await k.estimator.read() : null);
+    return out;
   }
 
   /**
@@ -701,7 +860,7 @@ export class GpuTrainer {
       await submit(this.gpu, `layer outputs (${set}, rows ${c.start}…)`, (enc) => {
         const pass = enc.beginComputePass();
         for (const op of this.weightOps) op.encode(pass);
-        for (const op of c.ops) op.encode(pass);
+        for (const op of c.forward) op.encode(pass);
         pass.end();
       });
       for (const [i, a] of c.acts.layers.entries()) {
@@ -752,6 +911,15 @@ export class GpuTrainer {
     for (const b of this.owned) b.destroy();
     this.owned.length = 0;
   }
+}
+
+/** The KDE bound costs O(n²·W): it runs over at most this many samples of the estimation set. */
+export const KDE_MAX_SAMPLES = 4096;
+
+/** How a hidden layer's activations become codes: exact sign patterns for quantizers, else the bins. */
+function codingOf(settings: EstimatorSettings, l: LayerPlan): LayerCoding {
+  if (!l.binaryOutput) return layerCoding(settings, false);
+  return l.activation === 'ste_heaviside' ? { mode: 'sign', threshold: 0.5 } : { mode: 'sign' };
 }
 
 /** Byte offset of `offset` in gather_rows' params (copied per step). */

@@ -99,7 +99,8 @@ export const ConfigSchema = z.strictObject({
       bins: z.number().int().min(1).max(100_000).default(30),
       lo: z.number().default(-1),
       hi: z.number().default(1),
-      width: z.number().gt(0).default(0.07),
+      /** Kept within f32's normal range: 1/width and t/width must be finite and exact enough. */
+      width: z.number().min(1e-30).max(1e30).default(0.07),
       /** The samples the estimates are over. */
       set: z.enum(['full', 'train', 'test']).default('full'),
       /** Miller–Madow bias correction of the plug-in entropies. */

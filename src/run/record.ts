@@ -76,6 +76,8 @@ export interface InfoRecord {
   set: 'full' | 'train' | 'test';
   /** Number of samples in the estimation set. */
   n: number;
+  /** The layers estimated (indices into `layers`): every hidden layer. */
+  layers: number[];
   /** The plot's ceilings: log2 n for I(X;T), H(Y) of the estimation set for I(T;Y). */
   ceilings: { ixt: number; ity: number };
   /** [replica][logged epoch][layer], bits. */
@@ -83,6 +85,10 @@ export interface InfoRecord {
   ity: number[][][];
   /** [replica][logged epoch][layer]: the plug-in estimate sits near log2 n, where it says little. */
   near_ceiling: boolean[][][];
+  /** Distinct codes per [replica][logged epoch][layer]. */
+  occupied: number[][][];
+  /** The KDE upper bound (float layers; null for binary ones), when enabled: over the first n samples. */
+  kde?: { n: number; variance: number; ixt: (number | null)[][][]; ity: (number | null)[][][] };
 }
 
 export function emptyRecord(
@@ -118,13 +124,15 @@ export function emptyRecord(
       flip_ratio: Array.from({ length: R }, () => []),
     },
     info: {
-      settings: {},
-      set: 'full',
+      settings: { ...config.estimator },
+      set: config.estimator.set,
       n: 0,
+      layers: plan.layers.filter((l) => l.activation !== null).map((l) => l.index),
       ceilings: { ixt: 0, ity: 0 },
       ixt: Array.from({ length: R }, () => []),
       ity: Array.from({ length: R }, () => []),
       near_ceiling: Array.from({ length: R }, () => []),
+      occupied: Array.from({ length: R }, () => []),
     },
     timing: { started: new Date().toISOString(), total_s: 0, epoch_ms_median: 0 },
   };

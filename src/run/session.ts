@@ -13,7 +13,8 @@
 import type { DataFiles } from '../data/types.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { loggedEpochs } from '../info/schedule.ts';
-import { type EpochMetrics, GpuTrainer } from '../nn/gpu-trainer.ts';
+import { validateEstimatorSettings } from '../info/settings.ts';
+import { type EpochMetrics, GpuTrainer, KDE_MAX_SAMPLES } from '../nn/gpu-trainer.ts';
 import type { RunConfig } from './config.ts';
 import { type PreparedRun, prepareRun } from './prepare.ts';
 import { emptyRecord, type RunRecord } from './record.ts';
@@ -26,6 +27,18 @@ export interface EpochReport {
   /** Seconds spent training so far, and the estimated seconds left. */
   elapsed_s: number;
   eta_s: number;
+}
+
+/** The estimator settings of a run configuration. */
+export function estimatorSettings(config: RunConfig) {
+  const { discretization, bins, lo, hi, width, millerMadow, kde, kdeVariance } = config.estimator;
+  return { discretization, bins, lo, hi, width, millerMadow, kde, kdeVariance };
+}
+
+function estimationSize(record: RunRecord): number {
+  const { set } = record.info;
+  const { train, test } = record.dataset;
+  return set === 'train' ? train : set === 'test' ? test : train + test;
 }
 
 function median(xs: number[]): number {
@@ -68,6 +81,25 @@ export class TrainingSession {
       biased_split: split.biased,
     });
     const trainer = await GpuTrainer.create(gpu, plan, config, prepared.data, prepared.params);
+    try {
+      const { set, kde, kdeVariance } = config.estimator;
+      await trainer.enableEstimation(validateEstimatorSettings(estimatorSettings(config)), set, {
+        kde,
+        kdeVariance,
+      });
+    } catch (e) {
+      trainer.destroy();
+      throw e;
+    }
+    if (config.estimator.kde) {
+      const R = config.replicas;
+      record.info.kde = {
+        n: Math.min(KDE_MAX_SAMPLES, estimationSize(record)),
+        variance: config.estimator.kdeVariance,
+        ixt: Array.from({ length: R }, () => []),
+        ity: Array.from({ length: R }, () => []),
+      };
+    }
     return new TrainingSession(gpu, config, prepared, trainer, record);
   }
 
@@ -146,6 +178,7 @@ export class TrainingSession {
       let k = 0;
       record.metrics.flip_ratio[r].push(binary.map((b) => (b && epoch > 0 ? m.flipRatio[k++][r] : null)));
     }
+    if (m.info) this.logInfo(m);
     const previous = this.lastLogged;
     this.lastLogged = epoch;
     for (let r = 0; r < config.replicas; r++) {
@@ -163,6 +196,25 @@ export class TrainingSession {
     }
     if (this.done) this.finishTiming();
     return this.report(m);
+  }
+
+  private logInfo(m: EpochMetrics): void {
+    const info = this.record.info;
+    const est = m.info!;
+    if (est.length && est[0].length) {
+      info.n = est[0][0].n;
+      info.ceilings = { ixt: est[0][0].log2N, ity: est[0][0].hY };
+    }
+    for (let r = 0; r < this.config.replicas; r++) {
+      info.ixt[r].push(est.map((layer) => layer[r].ixt));
+      info.ity[r].push(est.map((layer) => layer[r].ity));
+      info.near_ceiling[r].push(est.map((layer) => layer[r].saturated));
+      info.occupied[r].push(est.map((layer) => layer[r].occupied));
+      if (info.kde && m.kde) {
+        info.kde.ixt[r].push(m.kde.map((layer) => (layer ? layer[r].ixt : null)));
+        info.kde.ity[r].push(m.kde.map((layer) => (layer ? layer[r].ity : null)));
+      }
+    }
   }
 
   private finishTiming(): void {

@@ -9,6 +9,7 @@ import { batchnormBackwardCheck, batchnormForwardCheck } from './batchnorm.ts';
 import { packSignsCheck, xnorGemmCheck } from './binary.ts';
 import { flipCountCheck, gatherRowsCheck } from './gather.ts';
 import { gemmCheck } from './gemm.ts';
+import { codeCountsCheck, kdePairwiseCheck, layerCodesCheck, layerMinMaxCheck } from './info.ts';
 import { adamUpdateCheck, sgdUpdateCheck } from './optimizers.ts';
 import { reduceRowsCheck } from './reduce.ts';
 import { softmaxXentCheck } from './softmax-xent.ts';
@@ -30,5 +31,9 @@ export const KERNEL_CHECKS: readonly KernelCheck[] = [
   adamUpdateCheck,
   gatherRowsCheck,
   flipCountCheck,
+  layerMinMaxCheck,
+  layerCodesCheck,
+  codeCountsCheck,
+  kdePairwiseCheck,
 ];
 export type { CheckCase, KernelCheck } from './types.ts';
