@@ -86,6 +86,60 @@ describe('bitplane run', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("dumps activations as .npy in the estimator's order, matching the recorded estimates", async () => {
+    const out = join(dir, 'dump.json');
+    const dumpDir = join(dir, 'dump');
+    const run = await bitplane([
+      'run',
+      SMALL,
+      '--epochs',
+      '2',
+      '--replicas',
+      '2',
+      '--out',
+      out,
+      '--dump-activations',
+      '0,2',
+      '--dump-dir',
+      dumpDir,
+    ]).done;
+    expect(run.code, run.stderr).toBe(0);
+    const r = read(out);
+    const load = (name: string) => {
+      const bytes = readFileSync(join(dumpDir, name));
+      expect([...bytes.subarray(0, 8)]).toEqual([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+      const headerLen = bytes.readUInt16LE(8);
+      const header = bytes.subarray(10, 10 + headerLen).toString('latin1');
+      expect((10 + headerLen) % 64).toBe(0);
+      const shape = /'shape': \(([^)]*)\)/
+        .exec(header)![1]
+        .split(',')
+        .filter((x) => x.trim())
+        .map(Number);
+      const data = bytes.subarray(10 + headerLen);
+      const copy = new Uint8Array(data).buffer;
+      return { header, shape, data: header.includes('<f4') ? new Float32Array(copy) : new Uint32Array(copy) };
+    };
+    const labels = load('labels.npy');
+    expect(labels.shape).toEqual([r.info.n]);
+    for (const e of [0, 2]) {
+      for (let rep = 0; rep < 2; rep++) {
+        // layer 0 is binary (ste_sign): H(T) of its sign patterns is the recorded I(X;T)
+        const a = load(`e${e}_r${rep}_l0.npy`);
+        expect(a.shape).toEqual([r.info.n, 8]);
+        const counts = new Map<string, number>();
+        for (let i = 0; i < r.info.n; i++) {
+          const key = Array.from(a.data.subarray(i * 8, i * 8 + 8), (v) => (v < 0 ? 1 : 0)).join('');
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        let h = 0;
+        for (const c of counts.values()) h -= (c / r.info.n) * Math.log2(c / r.info.n);
+        expect(r.info.ixt[rep][r.epochs.indexOf(e)][0]).toBeCloseTo(h, 9);
+        expect(load(`e${e}_r${rep}_l2.npy`).shape).toEqual([r.info.n, 2]); // the output layer's logits
+      }
+    }
+  });
+
   it('Ctrl-C writes what was computed', async () => {
     const out = join(dir, 'interrupted.json');
     const run = bitplane(['run', SMALL, '--epochs', '100000', '--out', out]);

@@ -5,11 +5,14 @@
  * stderr. Ctrl-C finishes the epoch in flight and writes what was computed ('interrupted'). An invalid
  * configuration exits with code 2 before anything is computed or written.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { acquireGpu, describeAdapter } from '../gpu/device.ts';
+import { loggedEpochs } from '../info/schedule.ts';
 import { ConfigError, type ConfigInput, parseConfig, type RunConfig } from '../run/config.ts';
 import { parseLink } from '../run/link.ts';
+import { npy } from '../run/npy.ts';
 import { replicaMean, runTraining } from '../run/runner.ts';
 
 export const RUN_USAGE = `usage: bitplane run <config.json | link | fragment> [options]
@@ -23,6 +26,12 @@ options:
   --epochs N      override the number of epochs
   --replicas R    override the number of replicas (seeds trained at once)
   --seed S        override the seed
+  --dump-activations EPOCHS
+                  write every layer's activations over the estimation set at these epochs
+                  (comma-separated, e.g. 0,10,100; "logged" for every logged epoch) as NumPy .npy
+                  float32 [samples, width]: DIR/e<epoch>_r<replica>_l<layer>.npy, plus DIR/labels.npy,
+                  in the sample order the estimator used (layer indices as in the record's "layers")
+  --dump-dir DIR  where to write them (required with --dump-activations)
   --quiet         no progress lines
 exit codes: 0 done, 1 failed (GPU error, diverged), 2 invalid configuration, 130 interrupted`;
 
@@ -87,6 +96,8 @@ export async function runCommand(argv: string[]): Promise<number> {
         replicas: { type: 'string' },
         seed: { type: 'string' },
         quiet: { type: 'boolean' },
+        'dump-activations': { type: 'string' },
+        'dump-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -116,6 +127,27 @@ export async function runCommand(argv: string[]): Promise<number> {
       return 2;
     }
     throw e;
+  }
+
+  let dumpEpochs: number[] | undefined;
+  const dumpSpec = values['dump-activations'] as string | undefined;
+  const dumpDir = values['dump-dir'] as string | undefined;
+  if (dumpSpec !== undefined || dumpDir !== undefined) {
+    if (dumpSpec === undefined || dumpDir === undefined) {
+      console.error('bitplane run: --dump-activations and --dump-dir go together');
+      return 2;
+    }
+    if (dumpSpec === 'logged') dumpEpochs = loggedEpochs(config.log, config.epochs);
+    else {
+      dumpEpochs = dumpSpec.split(',').map(Number);
+      const bad = dumpSpec.split(',').find((e) => !/^\d+$/.test(e) || Number(e) > config.epochs);
+      if (bad !== undefined) {
+        console.error(
+          `bitplane run: --dump-activations: "${bad}" is not an epoch from 0 to ${config.epochs}`,
+        );
+        return 2;
+      }
+    }
   }
 
   const gpu = await acquireGpu();
@@ -154,6 +186,23 @@ export async function runCommand(argv: string[]): Promise<number> {
         progress(epoch, epochs, elapsed_s, eta_s);
       },
       onProgress: ({ epoch, epochs, elapsed_s, eta_s }) => progress(epoch, epochs, elapsed_s, eta_s),
+      dump:
+        dumpEpochs && dumpDir
+          ? {
+              epochs: dumpEpochs,
+              async write(epoch, { layers, labels, n }) {
+                await mkdir(dumpDir, { recursive: true });
+                if (epoch === dumpEpochs![0]) await writeFile(join(dumpDir, 'labels.npy'), npy(labels, [n]));
+                for (const [l, acts] of layers.entries()) {
+                  const W = acts.length / (config.replicas * n);
+                  for (let r = 0; r < config.replicas; r++) {
+                    const part = acts.subarray(r * n * W, (r + 1) * n * W);
+                    await writeFile(join(dumpDir, `e${epoch}_r${r}_l${l}.npy`), npy(part, [n, W]));
+                  }
+                }
+              },
+            }
+          : undefined,
     });
   } finally {
     process.off('SIGINT', onSigint);

@@ -19,20 +19,33 @@ export interface RunOptions {
   /** After each epoch that is not logged. */
   onProgress?: (report: EpochReport) => void;
   files?: DataFiles;
+  /** Activations to hand over at these epochs (they are logged whatever the schedule says). */
+  dump?: {
+    epochs: readonly number[];
+    write(epoch: number, acts: Awaited<ReturnType<TrainingSession['estimationActivations']>>): Promise<void>;
+  };
 }
 
 export async function runTraining(gpu: Gpu, config: RunConfig, options: RunOptions = {}): Promise<RunRecord> {
-  const session = await TrainingSession.create(gpu, config, options.files);
+  const dumpAt = new Set(options.dump?.epochs ?? []);
+  const session = await TrainingSession.create(gpu, config, options.files, [...dumpAt]);
+  const dump = async (epoch: number) => {
+    if (options.dump && dumpAt.has(epoch))
+      await options.dump.write(epoch, await session.estimationActivations());
+  };
   try {
     await session.start();
+    await dump(0);
     while (!session.done) {
       if (options.signal?.aborted) {
         await session.interrupt();
         break;
       }
       const report = await session.next();
-      if (report.metrics) options.onEpoch?.({ ...report, metrics: report.metrics });
-      else options.onProgress?.(report);
+      if (report.metrics) {
+        await dump(report.epoch);
+        options.onEpoch?.({ ...report, metrics: report.metrics });
+      } else options.onProgress?.(report);
     }
   } finally {
     session.dispose();

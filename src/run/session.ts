@@ -64,11 +64,55 @@ export class TrainingSession {
     readonly prepared: PreparedRun,
     private readonly trainer: GpuTrainer,
     readonly record: RunRecord,
+    extraLogged: readonly number[],
   ) {
-    this.logged = new Set(loggedEpochs(config.log, config.epochs));
+    this.logged = new Set([...loggedEpochs(config.log, config.epochs), ...extraLogged]);
   }
 
-  static async create(gpu: Gpu, config: RunConfig, files?: DataFiles): Promise<TrainingSession> {
+  /**
+   * The estimation set's activations of every layer at the current parameters, in the order the
+   * estimator counts them (training rows, then test rows, for the full set), as f32 [R, n, width] per
+   * layer (the output layer's are its logits), with the n labels.
+   */
+  async estimationActivations(): Promise<{ layers: Float32Array[]; labels: Uint32Array; n: number }> {
+    const set = this.config.estimator.set;
+    const { yTrain, yTest } = this.prepared.data;
+    const R = this.config.replicas;
+    const parts = set === 'full' ? (['train', 'test'] as const) : ([set] as const);
+    const outs: Float32Array[][] = [];
+    for (const p of parts) outs.push(await this.trainer.layerOutputs(p));
+    const sizes = parts.map((p) => (p === 'train' ? yTrain.length : yTest.length));
+    const n = sizes.reduce((a, b) => a + b, 0);
+    const labels = new Uint32Array(n);
+    let at = 0;
+    parts.forEach((p, j) => {
+      labels.set(p === 'train' ? yTrain : yTest, at);
+      at += sizes[j];
+    });
+    const layers = this.prepared.plan.layers.map((l, i) => {
+      const W = l.width;
+      const all = new Float32Array(R * n * W);
+      for (let r = 0; r < R; r++) {
+        let row = 0;
+        outs.forEach((o, j) => {
+          all.set(o[i].subarray(r * sizes[j] * W, (r + 1) * sizes[j] * W), (r * n + row) * W);
+          row += sizes[j];
+        });
+      }
+      return all;
+    });
+    return { layers, labels, n };
+  }
+
+  /**
+   * `extraLogged`: epochs to log besides the schedule's (e.g. those whose activations are dumped).
+   */
+  static async create(
+    gpu: Gpu,
+    config: RunConfig,
+    files?: DataFiles,
+    extraLogged: readonly number[] = [],
+  ): Promise<TrainingSession> {
     const prepared = await prepareRun(config, files);
     const { dataset, split, plan } = prepared;
     const record = emptyRecord(config, plan, gpu.adapter, {
@@ -100,7 +144,7 @@ export class TrainingSession {
         ity: Array.from({ length: R }, () => []),
       };
     }
-    return new TrainingSession(gpu, config, prepared, trainer, record);
+    return new TrainingSession(gpu, config, prepared, trainer, record, extraLogged);
   }
 
   /** Training is over: every epoch done, or stopped (diverged / interrupted). */
