@@ -1,0 +1,77 @@
+/**
+ * The phase measures of SCIENCE.md §1, per layer, from a trajectory over the logged epochs:
+ *
+ *   ixtPeakEpoch  — the epoch at which I(X;T) is largest (the first, on ties): the end of fitting-with-
+ *                   expansion; a DNN that compresses late peaks early and then falls
+ *   ity90Epoch    — the first epoch at which I(T;Y) reaches 90 % of its largest value: when fitting is done
+ *   jointShare    — the share of steps between consecutive logged epochs in which I(X;T) falls while
+ *                   I(T;Y) rises: fitting and compression at once (the BNN claim)
+ *
+ * `summarizePhases` gives their mean and spread (min, max) over replicas.
+ */
+
+export interface PhaseMeasures {
+  ixtPeakEpoch: number;
+  ity90Epoch: number;
+  jointShare: number;
+}
+
+export function phaseMeasures(
+  epochs: readonly number[],
+  ixt: readonly number[],
+  ity: readonly number[],
+): PhaseMeasures {
+  if (epochs.length === 0 || ixt.length !== epochs.length || ity.length !== epochs.length) {
+    throw new Error(
+      `phaseMeasures: ${epochs.length} epochs, ${ixt.length} I(X;T), ${ity.length} I(T;Y) values`,
+    );
+  }
+  let peak = 0;
+  for (let i = 1; i < ixt.length; i++) if (ixt[i] > ixt[peak]) peak = i;
+  const maxIty = Math.max(...ity);
+  const at90 = ity.findIndex((v) => v >= 0.9 * maxIty);
+  let joint = 0;
+  for (let i = 1; i < epochs.length; i++) if (ixt[i] < ixt[i - 1] && ity[i] > ity[i - 1]) joint++;
+  return {
+    ixtPeakEpoch: epochs[peak],
+    ity90Epoch: epochs[Math.max(0, at90)],
+    jointShare: epochs.length > 1 ? joint / (epochs.length - 1) : 0,
+  };
+}
+
+export interface Spread {
+  mean: number;
+  min: number;
+  max: number;
+}
+
+const spread = (xs: readonly number[]): Spread => ({
+  mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+  min: Math.min(...xs),
+  max: Math.max(...xs),
+});
+
+/** Per layer, each measure's mean, min and max over replicas; ixt/ity are [replica][logged epoch][layer]. */
+export function summarizePhases(
+  epochs: readonly number[],
+  ixt: readonly (readonly (readonly number[])[])[],
+  ity: readonly (readonly (readonly number[])[])[],
+): { ixtPeakEpoch: Spread; ity90Epoch: Spread; jointShare: Spread }[] {
+  const layers = ixt[0]?.[0]?.length ?? 0;
+  const out = [];
+  for (let l = 0; l < layers; l++) {
+    const per = ixt.map((rep, r) =>
+      phaseMeasures(
+        epochs,
+        rep.map((e) => e[l]),
+        ity[r].map((e) => e[l]),
+      ),
+    );
+    out.push({
+      ixtPeakEpoch: spread(per.map((p) => p.ixtPeakEpoch)),
+      ity90Epoch: spread(per.map((p) => p.ity90Epoch)),
+      jointShare: spread(per.map((p) => p.jointShare)),
+    });
+  }
+  return out;
+}
