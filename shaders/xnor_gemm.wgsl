@@ -10,7 +10,8 @@
 //
 // Bindings: params {R, M, N, K, KW, strideA, strideB}; a: u32[R·M·KW]; b: u32[R·N·KW]; out: f32[R·M·N].
 // Dispatch: workgroup (WG_X, WG_Y, 1) over (n, m); grid (ceil(N/WG_X), ceil(M/WG_Y), R).
-// Versions: v1 (this file) naive; v2 (xnor_gemm.v2.wgsl) tiled in workgroup memory with register blocking.
+// Versions: v1 (this file) naive; v2 (xnor_gemm.v2.wgsl) tiled in workgroup memory with register blocking;
+// v3 (xnor_gemm.v3.wgsl) 4 × 4 register blocks straight from the storage buffers (no barriers).
 
 struct Params { R: u32, M: u32, N: u32, K: u32, KW: u32, strideA: u32, strideB: u32 }
 

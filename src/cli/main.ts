@@ -1,13 +1,21 @@
 /** The `bitplane` command: dispatches to its subcommands. */
 import { GpuUnavailableError, KernelError, LimitError } from '../gpu/errors.ts';
+import { BENCH_USAGE, benchCommand } from './bench-command.ts';
+import { BENCH_INFO_USAGE, benchInfoCommand } from './bench-info-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
 
 const USAGE = `usage: bitplane <command> [options]
 
 commands:
   run       train a configuration headless and write its result record
+  bench     time the GPU kernels against their peers (TensorFlow.js, the CPU references)
+  bench-info  what the information-plane estimate costs in training time
 
-${RUN_USAGE}`;
+${RUN_USAGE}
+
+${BENCH_USAGE}
+
+${BENCH_INFO_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -15,6 +23,10 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runCommand(rest);
+      case 'bench':
+        return await benchCommand(rest);
+      case 'bench-info':
+        return await benchInfoCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -27,7 +27,7 @@ const U = 2 ** -24;
  * doubled or taken from the wrong row or replica) moves an entry by about |a·b| ~ 0.1–1, far above
  * 16·u·K ≈ 1e-6·K for any K ≤ 10^4. rtol 1e-5 (≈ 170·u) covers the rounding of the bias addition.
  */
-function gemmTolerance(K: number, a: Float32Array, b: Float32Array, bias?: Float32Array) {
+export function gemmTolerance(K: number, a: Float32Array, b: Float32Array, bias?: Float32Array) {
   const maxAbs = (x: Float32Array) => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const scale = K * maxAbs(a) * maxAbs(b) + (bias ? maxAbs(bias) : 0);
   return { atol: 16 * U * scale, rtol: 1e-5 };

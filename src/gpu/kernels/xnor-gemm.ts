@@ -5,6 +5,7 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import v2 from '../../../shaders/xnor_gemm.v2.wgsl?raw';
+import v3 from '../../../shaders/xnor_gemm.v3.wgsl?raw';
 import v1 from '../../../shaders/xnor_gemm.wgsl?raw';
 import type { Gpu } from '../device.ts';
 import { ShapeError } from '../errors.ts';
@@ -32,7 +33,7 @@ const Params = d.struct({
 
 export const xnorGemmKernel = {
   name: 'xnor_gemm',
-  versions: { v1, v2 } as Record<string, string>,
+  versions: { v1, v2, v3 } as Record<string, string>,
   layout: tgpu.bindGroupLayout({ params: { uniform: Params }, a: readU32, b: readU32, out: rwF32 }),
 } satisfies KernelDef;
 
@@ -44,6 +45,8 @@ export const XNOR_GEMM_TUNING: Record<string, { constants: Record<string, number
   {
     v1: { constants: { WG_X: 16, WG_Y: 16 }, tile: [16, 16] },
     v2: { constants: V2, tile: [V2.TILE_N, V2.TILE_M] },
+    // v3: a 4 × 4 block of outputs per invocation, WG_X × WG_Y invocations.
+    v3: { constants: { WG_X: 8, WG_Y: 8 }, tile: [32, 32] },
   };
 
 export interface XnorGemmArgs {
