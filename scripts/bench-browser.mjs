@@ -4,12 +4,9 @@
 // test/browser.ts), runs it and prints the page's Markdown table (or with --json its record). Takes the
 // same options as `bitplane bench`. TypeScript modules load through Vite's module runner, as in
 // bin/bitplane.mjs.
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createServer, createServerModuleRunner } from 'vite';
+import { withSources } from './module-runner.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean' },
@@ -23,20 +20,10 @@ const { values } = parseArgs({
     peers: { type: 'string' },
   },
 });
-const server = await createServer({
-  root,
-  configFile: false,
-  logLevel: 'silent',
-  appType: 'custom',
-  server: { middlewareMode: true, hmr: false, ws: false },
-  optimizeDeps: { noDiscovery: true, include: [] },
-});
-const runner = createServerModuleRunner(server.environments.ssr, { hmr: false });
-let code = 1;
 let app;
-try {
-  const { parseBenchParams, benchFragment } = await runner.import('/src/bench/settings.ts');
-  const { serveApp } = await runner.import('/test/browser.ts');
+const code = await withSources(async (load) => {
+  const { parseBenchParams, benchFragment } = await load('/src/bench/settings.ts');
+  const { serveApp } = await load('/test/browser.ts');
   const params = [];
   if (values.quick) params.push(['quick', '']);
   for (const key of ['kernels', 'sizes', 'rows', 'spans', 'span-ms', 'budget', 'peers']) {
@@ -45,7 +32,7 @@ try {
   const { settings, issues } = parseBenchParams(params);
   if (issues.length) {
     for (const i of issues) console.error(`--${i.key.replace('_', '-')}: ${i.message}`);
-    process.exit(2);
+    return 2;
   }
   const fragment = benchFragment(settings);
   console.error(`building and serving the app; opening #${fragment} in headless Chromium`);
@@ -96,10 +83,6 @@ try {
   else process.stdout.write(await page.getByTestId('bench-markdown').textContent());
   if (external.size) console.error(`requests that left localhost: ${[...external].join(', ')}`);
   else console.error('no request left localhost (nothing was downloaded at run time)');
-  code = record.failures.length ? 1 : 0;
-} finally {
-  await app?.close();
-  await runner.close();
-  await server.close();
-}
+  return record.failures.length ? 1 : 0;
+}).finally(() => app?.close());
 process.exit(code);
