@@ -21,11 +21,18 @@ export default defineConfig({
     rollupOptions: { external: ['webgpu', /^node:/] },
   },
   test: {
-    include: ['test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 180_000,
-    // Each file creates its own device on a 2-core machine; run two at a time.
-    maxWorkers: 2,
+    projects: [
+      // Each file creates its own device on a 2-core machine; run two at a time.
+      { extends: true, test: { name: 'node', include: ['test/*.test.ts'], maxWorkers: 2 } },
+      // The browser tests one file at a time, after the rest (npm test runs the projects in turn), so
+      // that the page's timings (e.g. no task over 100 ms) are not stretched by other work.
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/*.test.ts'], maxWorkers: 1, fileParallelism: false },
+      },
+    ],
   },
 });

@@ -29,7 +29,15 @@ export interface ServedApp {
 
 export async function serveApp(): Promise<ServedApp> {
   const outDir = mkdtempSync(join(tmpdir(), 'bitplane-e2e-'));
-  await build({ logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  // A production build, as users get it (Vitest sets NODE_ENV=test, which would make Vite resolve
+  // Lit's development build: slower, with dev-mode warnings).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ logLevel: 'warn', mode: 'production', build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   const server: PreviewServer = await preview({
     logLevel: 'warn',
     build: { outDir },

@@ -9,7 +9,6 @@ import { describeAdapter, type Gpu } from '../src/gpu/device.ts';
 import { KernelError, LimitError, ShapeError } from '../src/gpu/errors.ts';
 import { type KernelDef, kernelPipeline } from '../src/gpu/kernel.ts';
 import { rwF32 } from '../src/gpu/kernels/layout.ts';
-import { preparePackSigns } from '../src/gpu/kernels/pack-signs.ts';
 import { prepareXnorGemm } from '../src/gpu/kernels/xnor-gemm.ts';
 import { checkWorkgroups } from '../src/gpu/limits.ts';
 import { submit } from '../src/gpu/submit.ts';
@@ -110,9 +109,11 @@ describe('limits are checked before allocation', () => {
         `some_kernel workgroups along y: ${max + 1} exceeds .*maxComputeWorkgroupsPerDimension \\(${max}\\)`,
       ),
     );
-    const x = createTensor(gpu, 'f32', [1, max + 1, 1], 'tall');
-    const out = createTensor(gpu, 'u32', [1, max + 1, 1], 'tall packed');
-    await expect(preparePackSigns(gpu, { x, out })).rejects.toThrow(LimitError);
+    // More replicas than a grid's z can hold (elementwise kernels fold their grid and never hit this).
+    const a = createTensor(gpu, 'u32', [max + 1, 1, 1], 'many replicas a');
+    const b = createTensor(gpu, 'u32', [max + 1, 1, 1], 'many replicas b');
+    const out = createTensor(gpu, 'f32', [max + 1, 1, 1], 'many replicas out');
+    await expect(prepareXnorGemm(gpu, { a, b, out, K: 1 })).rejects.toThrow(LimitError);
   });
 });
 

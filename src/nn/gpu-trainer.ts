@@ -42,7 +42,7 @@ import { preparePackSigns } from '../gpu/kernels/pack-signs.ts';
 import { prepareReduceRows } from '../gpu/kernels/reduce-rows.ts';
 import { prepareSoftmaxXent } from '../gpu/kernels/softmax-xent.ts';
 import { prepareXnorGemm } from '../gpu/kernels/xnor-gemm.ts';
-import { submit } from '../gpu/submit.ts';
+import { submit, submitSliced } from '../gpu/submit.ts';
 import { createTensor, readTensor, type Tensor, viewTensor } from '../gpu/tensor.ts';
 import type { InfoEstimate } from '../info/entropy.ts';
 import {
@@ -669,8 +669,8 @@ export class GpuTrainer {
         : 0,
     );
     gpu.device.queue.writeBuffer(this.alphaTable, 0, alphas.buffer, alphas.byteOffset, alphas.byteLength);
-    await submit(gpu, `epoch ${epoch}`, (enc) => {
-      this.batches.forEach((batch, s) => {
+    await submitSliced(gpu, `epoch ${epoch}`, async (enc, pause) => {
+      for (const [s, batch] of this.batches.entries()) {
         const t = this.trainOps.find((x) => x.rows === batch.size)!;
         enc.copyBufferToBuffer(this.offsetTable, s * 4, t.gather.params, GATHER_OFFSET, 4);
         if (o.name === 'adam') {
@@ -683,7 +683,8 @@ export class GpuTrainer {
         for (const op of t.ops) op.encode(pass);
         for (const op of this.updateOps) op.encode(pass);
         pass.end();
-      });
+        await pause();
+      }
       if (evaluate) this.encodeEvaluation(enc, true);
     });
     this.step += this.batches.length;

@@ -30,7 +30,7 @@ interface Field {
 const num = (key: string, ...path: string[]): Field => ({
   key,
   path,
-  format: (v) => String(v),
+  format: (v) => (Object.is(v, -0) ? '-0' : String(v)),
   parse: (s) => {
     if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s)) throw new Error(`"${s}" is not a number`);
     return Number(s);
@@ -172,9 +172,23 @@ export function parseLink(text: string): ParsedLink {
     let value: string;
     try {
       key = decodeURIComponent(rawKey);
+    } catch {
+      issues.push({ key: rawKey, field: rawKey, message: 'the key is not valid percent-encoding' });
+      continue;
+    }
+    if (key === '') {
+      issues.push({ key: '(empty)', field: '(empty)', message: `"${pair}" has no key` });
+      continue;
+    }
+    try {
       value = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
     } catch {
-      issues.push({ key: rawKey, field: rawKey, message: 'is not valid percent-encoding' });
+      const f = LINK_FIELDS.find((x) => x.key === key);
+      issues.push({
+        key,
+        field: f ? f.path.join('.') : key,
+        message: 'the value is not valid percent-encoding',
+      });
       continue;
     }
     if (key === 'v') {

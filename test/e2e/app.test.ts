@@ -1,6 +1,7 @@
 /**
  * End to end: the built app in Debian's Chromium finds a WebGPU adapter, runs the kernel self-check on
- * it and shows every kernel matching its CPU reference.
+ * it (the #checks view) and shows every kernel matching its CPU reference. The playground is tested in
+ * playground.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServedApp, serveApp } from '../browser.ts';
@@ -18,7 +19,7 @@ describe('the app in Chromium', () => {
     const page = await app.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(app.url);
+    await page.goto(`${app.url}#checks`);
     const adapter = page.getByTestId('adapter');
     await adapter.waitFor({ timeout: 60_000 });
     expect(await adapter.textContent()).toMatch(/Adapter: .+/);
@@ -34,7 +35,9 @@ describe('the app in Chromium', () => {
     expect(await xnor.getAttribute('data-ok')).toBe('true');
     expect(await xnor.textContent()).toContain('exact match');
     const bits12 = page.locator('[data-testid="dataset-source"][data-name="bits12"]');
-    expect(await bits12.textContent()).toMatch(/reconstructed .* rule that reproduces the original 4096 labels/);
+    expect(await bits12.textContent()).toMatch(
+      /reconstructed .* rule that reproduces the original 4096 labels/,
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

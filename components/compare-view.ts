@@ -1,0 +1,117 @@
+import { css, html, LitElement } from 'lit';
+import { live } from 'lit/directives/live.js';
+import type { RunConfig } from '../src/run/config.ts';
+import type { TransportView } from '../src/run/controller.ts';
+import { type DnnKind, PRESET_LABELS } from '../src/run/presets.ts';
+import type { Theme } from '../src/view/colors.ts';
+import { curveData } from '../src/view/curves.ts';
+import { exportName } from '../src/view/export.ts';
+import { emptyPlane, planeData, sharedRanges } from '../src/view/plane.ts';
+import { controlStyles } from './control-styles.ts';
+import './copy-link.ts';
+import './info-plane.ts';
+import type { ReplicaMode } from './info-plane.ts';
+import './metric-chart.ts';
+import './results-export.ts';
+import './run-transport.ts';
+
+/**
+ * DNN vs BNN: the same data, seed, optimizer and schedule trained as a DNN (tanh or ReLU) and as a BNN,
+ * one epoch of each in turn; their information planes side by side on shared axes, and their losses and
+ * accuracies on the same charts.
+ * Properties down: `dnn`, `bnn` (the two configurations), `transport`, `dnnKind`, `theme`, `replicaMode`,
+ * `logX`, `logY`, `shareUrl`, `disabled`. Events up: `dnn-kind` ({ kind }), and the charts' events.
+ */
+export class CompareView extends LitElement {
+  static override properties = {
+    dnn: { attribute: false },
+    bnn: { attribute: false },
+    transport: { attribute: false },
+    dnnKind: { type: String },
+    theme: { type: String },
+    replicaMode: { type: String },
+    logX: { type: Boolean },
+    logY: { type: Boolean },
+    shareUrl: { type: String },
+    disabled: { type: Boolean },
+  };
+  declare dnn: RunConfig;
+  declare bnn: RunConfig;
+  declare transport: TransportView;
+  declare dnnKind: DnnKind;
+  declare theme: Theme;
+  declare replicaMode: ReplicaMode;
+  declare logX: boolean;
+  declare logY: boolean;
+  declare shareUrl: string;
+  declare disabled: boolean;
+
+  static override styles = [
+    controlStyles,
+    css`
+      :host { display: flex; flex-direction: column; gap: 0.7rem; min-width: 0; }
+      .bar { display: flex; flex-direction: column; gap: 0.5rem; background: var(--bp-surface); border: 1px solid var(--bp-border); border-radius: 10px; padding: 0.6rem 0.8rem; }
+      .line { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
+      copy-link { flex: 1 1 18rem; }
+      .stop { margin: 0; padding: 0.45rem 0.7rem; border-radius: 6px; border-left: 4px solid var(--bp-bad); background: var(--bp-bad-bg); font-size: 0.85rem; }
+      .pair { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.7rem; }
+      .panel { background: var(--bp-surface); border: 1px solid var(--bp-border); border-radius: 10px; padding: 0.55rem 0.7rem 0.4rem; min-width: 0; }
+      .about { font-size: 0.82rem; color: var(--bp-muted); margin: 0; }
+      @media (max-width: 900px) { .pair { grid-template-columns: minmax(0, 1fr); } }
+    `,
+  ];
+
+  override render() {
+    const t = this.transport;
+    const [dnnRec, bnnRec] = t.records;
+    const dnnPlane = dnnRec ? planeData(dnnRec) : emptyPlane(this.dnn.epochs);
+    const bnnPlane = bnnRec ? planeData(bnnRec) : emptyPlane(this.bnn.epochs);
+    const shared = sharedRanges([dnnPlane, bnnPlane]);
+    const dnnLabel = PRESET_LABELS[this.dnnKind];
+    const runs =
+      dnnRec && bnnRec
+        ? [
+            { label: 'DNN', record: dnnRec },
+            { label: 'BNN', record: bnnRec },
+          ]
+        : [];
+    const opts = { logX: this.logX, logY: this.logY };
+    return html`
+      <div class="bar">
+        <run-transport .view=${t} ?disabled=${this.disabled}></run-transport>
+        <div class="line">
+          <label class="check">DNN
+            <select data-testid="dnn-kind" .value=${live(this.dnnKind)}
+              @change=${(e: Event) => this.dispatchEvent(new CustomEvent('dnn-kind', { detail: { kind: (e.target as HTMLSelectElement).value }, bubbles: true, composed: true }))}>
+              <option value="dnn-tanh" ?selected=${this.dnnKind === 'dnn-tanh'}>tanh</option>
+              <option value="dnn-relu" ?selected=${this.dnnKind === 'dnn-relu'}>ReLU</option>
+            </select></label>
+          <p class="about">Same data, seed, optimizer and logged epochs; hidden widths ${this.bnn.network.hidden.map((l) => l.width).join('-') || '(none)'};
+            ${dnnLabel}: float weights · BNN: binary weights, batch normalization, ste_sign.</p>
+        </div>
+        <div class="line">
+          <copy-link .url=${this.shareUrl}></copy-link>
+          <results-export .runs=${runs}></results-export>
+        </div>
+        ${t.message ? html`<p class="stop" role="alert" data-testid="run-message">${t.message}</p>` : ''}
+      </div>
+      <div class="pair">
+        <div class="panel"><info-plane .plane=${dnnPlane} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
+          heading=${`${dnnLabel}: information plane`} filename=${exportName({ config: this.dnn }, 'png', 'information-plane')}></info-plane></div>
+        <div class="panel"><info-plane .plane=${bnnPlane} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
+          heading="BNN: information plane" filename=${exportName({ config: this.bnn }, 'png', 'information-plane')}></info-plane></div>
+        <div class="panel"><metric-chart metric="loss" heading="Loss: DNN and BNN" .data=${curveData(runs, 'loss', opts)} .epochs=${this.bnn.epochs}
+          .runLabels=${['DNN', 'BNN']} ?logX=${this.logX} ?logY=${this.logY} theme=${this.theme} filename=${exportName({ config: this.bnn }, 'png', 'compare-loss')}></metric-chart></div>
+        <div class="panel"><metric-chart metric="acc" heading="Accuracy: DNN and BNN" .data=${curveData(runs, 'acc', opts)} .epochs=${this.bnn.epochs}
+          .runLabels=${['DNN', 'BNN']} ?logX=${this.logX} theme=${this.theme} filename=${exportName({ config: this.bnn }, 'png', 'compare-accuracy')}></metric-chart></div>
+      </div>
+    `;
+  }
+}
+customElements.define('compare-view', CompareView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'compare-view': CompareView;
+  }
+}

@@ -1,0 +1,346 @@
+import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
+import uPlot from 'uplot';
+import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+import { chrome, seriesColors, type Theme, withAlpha } from '../src/view/colors.ts';
+import {
+  alignedColumns,
+  type CurveData,
+  type CurveMetric,
+  type CurveSeries,
+  lastValue,
+} from '../src/view/curves.ts';
+import { formatMetric } from '../src/view/format.ts';
+import { controlStyles } from './control-styles.ts';
+import { createChart } from './uplot-canvas.ts';
+
+/**
+ * Loss or accuracy against epoch (uPlot): train and test, each the replica mean with the replicas'
+ * min–max band; in the comparison, the DNN's and the BNN's on the same axes (test dashed). Linear or log
+ * epoch axis (it grows with the run), linear or log loss axis. Created once, updated with setData, recreated when the series,
+ * the axes' kind or the theme change.
+ * Properties down: `data`, `metric`, `epochs` (the x axis' end), `logX`, `logY`, `theme`, `heading`,
+ * `filename`, `runLabels` (the comparison's run names; colours then go by run).
+ * Events up: `axis-change` ({ logX?, logY? }), `save-file` ({ blob, name }).
+ */
+export class MetricChart extends LitElement {
+  static override properties = {
+    data: { attribute: false },
+    metric: { type: String },
+    epochs: { type: Number },
+    logX: { type: Boolean },
+    logY: { type: Boolean },
+    theme: { type: String },
+    heading: { type: String },
+    filename: { type: String },
+    runLabels: { attribute: false },
+    cursorIdx: { state: true },
+  };
+  declare data: CurveData;
+  declare metric: CurveMetric;
+  declare epochs: number;
+  declare logX: boolean;
+  declare logY: boolean;
+  declare theme: Theme;
+  declare heading: string;
+  declare filename: string;
+  declare runLabels: string[];
+  declare cursorIdx: number | null;
+
+  private chart?: uPlot;
+  private resize?: ResizeObserver;
+  private shape = '';
+
+  constructor() {
+    super();
+    this.metric = 'loss';
+    this.epochs = 1;
+    this.logX = false;
+    this.logY = false;
+    this.theme = 'light';
+    this.heading = 'Loss';
+    this.filename = 'loss.png';
+    this.runLabels = [];
+    this.cursorIdx = null;
+  }
+
+  static override styles = [
+    unsafeCSS(uplotCss),
+    controlStyles,
+    css`
+      :host { display: block; min-width: 0; }
+      header { display: flex; align-items: center; gap: 0.7rem; margin-bottom: 0.2rem; }
+      h2 { font-size: 0.95rem; margin: 0; font-weight: 650; flex: 1; }
+      header button { font-size: 0.78rem; padding: 0.15rem 0.5rem; }
+      .foot { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 0.1rem 0.8rem; }
+      .foot .row { gap: 0.6rem; }
+      .check { font-size: 0.78rem; gap: 0.2rem; }
+      .plot { width: 100%; }
+      ul { display: flex; flex-wrap: wrap; gap: 0.1rem 0.8rem; list-style: none; padding: 0; margin: 0; font-size: 0.78rem; font-variant-numeric: tabular-nums; }
+      li { display: flex; align-items: center; gap: 0.3rem; }
+      .sw { width: 0.9rem; height: 0; border-top: 2px solid; }
+      .sw.dash { border-top-style: dashed; }
+    `,
+  ];
+
+  private color(s: CurveSeries): string {
+    const p = seriesColors(this.theme);
+    if (this.runLabels.length > 1) return s.run === 0 ? p.dnn : p.bnn;
+    return s.split === 'train' ? p.train : p.test;
+  }
+
+  private dashed(s: CurveSeries): boolean {
+    return this.runLabels.length > 1 && s.split === 'test';
+  }
+
+  private size(): { width: number; height: number } {
+    const el = this.renderRoot.querySelector<HTMLElement>('.plot');
+    const width = Math.max(200, Math.floor(el?.clientWidth ?? 320));
+    return { width, height: Math.round(Math.min(240, Math.max(150, width * 0.5))) };
+  }
+
+  /** From the first epoch to the last logged one (at least 10 epochs or the whole run, if shorter). */
+  private xRange(): [number, number] {
+    const last = this.data.x[this.data.x.length - 1] ?? 0;
+    const end = Math.max(last, Math.min(this.epochs, 10), this.logX ? 2 : 1);
+    return this.logX ? [1, end] : [0, end];
+  }
+
+  private options(): uPlot.Options {
+    const c = chrome(this.theme);
+    const axis = (label: string): uPlot.Axis => ({
+      label,
+      stroke: c.text,
+      grid: { stroke: c.grid, width: 1 },
+      ticks: { stroke: c.grid, width: 1 },
+      font: '11px system-ui, sans-serif',
+      labelFont: '12px system-ui, sans-serif',
+      labelSize: 22,
+    });
+    const acc = this.metric === 'acc';
+    const yRange: uPlot.Scale.Range = acc
+      ? (_u, min, max) =>
+          min == null || max == null
+            ? [0, 1]
+            : [
+                Math.max(0, Math.floor(min * 10) / 10),
+                Math.min(1, Math.max(Math.ceil(max * 10) / 10, Math.floor(min * 10) / 10 + 0.1)),
+              ]
+      : this.logY
+        ? (_u, min, max) =>
+            min == null || max == null || !(min > 0) ? [0.01, 10] : uPlot.rangeLog(min, max, 10, true)
+        : (_u, _min, max) => [0, max == null || !(max > 0) ? 1 : max * 1.08];
+    const series: uPlot.Series[] = [{ label: 'epoch' }];
+    const bands: uPlot.Band[] = [];
+    this.data.series.forEach((s, k) => {
+      const color = this.color(s);
+      series.push(
+        {
+          label: s.label,
+          stroke: color,
+          width: 1.7,
+          dash: this.dashed(s) ? [6, 4] : undefined,
+          points: { size: 4 },
+        },
+        { label: `${s.label} min`, stroke: 'transparent', width: 0, points: { show: false } },
+        { label: `${s.label} max`, stroke: 'transparent', width: 0, points: { show: false } },
+      );
+      bands.push({ series: [3 + 3 * k, 2 + 3 * k], fill: withAlpha(color, 0.16) });
+    });
+    return {
+      ...this.size(),
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 6 } },
+      scales: {
+        // Read live: a static [min, max] would override every later setScale.
+        x: { time: false, auto: false, distr: this.logX ? 3 : 1, range: () => this.xRange() },
+        y: { distr: this.logY && !acc ? 3 : 1, range: yRange },
+      },
+      axes: [
+        axis(this.logX ? 'epoch (log)' : 'epoch'),
+        axis(acc ? 'accuracy' : this.logY ? 'loss (log)' : 'loss'),
+      ],
+      series,
+      bands,
+      hooks: {
+        setCursor: [
+          (u) => {
+            const i = u.cursor.idx ?? null;
+            if (i !== this.cursorIdx) this.cursorIdx = i;
+          },
+        ],
+      },
+    };
+  }
+
+  private shapeKey(): string {
+    return JSON.stringify([
+      this.theme,
+      this.logX,
+      this.logY,
+      this.metric,
+      this.runLabels,
+      this.data.series.map((s) => s.label),
+    ]);
+  }
+
+  override firstUpdated() {
+    this.create();
+    this.resize = new ResizeObserver(() => {
+      if (!this.chart) return;
+      const s = this.size();
+      if (s.width !== this.chart.width || s.height !== this.chart.height) this.chart.setSize(s);
+    });
+    this.resize.observe(this.renderRoot.querySelector('.plot')!);
+  }
+
+  private create() {
+    this.chart?.destroy();
+    this.shape = this.shapeKey();
+    this.chart = createChart(
+      this.options(),
+      alignedColumns(this.data) as uPlot.AlignedData,
+      this.renderRoot.querySelector<HTMLElement>('.plot')!,
+    );
+    // A GPU process crash (a lost device) clears the page's canvases: draw again when it is restored.
+    const u = this.chart!;
+    u.ctx.canvas.addEventListener('contextrestored', () => u.redraw(false));
+  }
+
+  override updated(changed: PropertyValues<this>) {
+    if (!this.chart) return;
+    if (this.shapeKey() !== this.shape) {
+      this.shape = this.shapeKey();
+      cancelAnimationFrame(this.frame);
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.create();
+      });
+      return;
+    }
+    if (changed.has('data') || changed.has('epochs')) {
+      // Drawn in the next frame, not in the task that delivered the epoch: one draw per frame at most.
+      if (!this.frame) this.frame = requestAnimationFrame(() => this.redraw());
+    }
+  }
+
+  private frame = 0;
+
+  private redraw() {
+    this.frame = 0;
+    const u = this.chart;
+    if (!u) return;
+    const [lo, hi] = this.xRange();
+    u.batch(() => {
+      u.setData(alignedColumns(this.data) as uPlot.AlignedData);
+      u.setScale('x', { min: lo, max: hi });
+    });
+    // What the chart shows now, for tests and tools: the end of its epoch axis.
+    u.root.parentElement?.setAttribute('data-x-max', String(u.scales.x.max));
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    if (this.hasUpdated && !this.chart) {
+      void this.updateComplete.then(() => {
+        if (!this.chart) {
+          this.create();
+          this.resize?.observe(this.renderRoot.querySelector('.plot')!);
+        }
+      });
+    }
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.resize?.disconnect();
+    this.chart?.destroy();
+    this.chart = undefined;
+  }
+
+  private async savePng() {
+    const u = this.chart;
+    if (!u) return;
+    const c = chrome(this.theme);
+    const pr = uPlot.pxRatio;
+    const src = u.ctx.canvas;
+    const head = 28 * pr;
+    const foot = 24 * pr;
+    const out = document.createElement('canvas');
+    out.width = src.width;
+    out.height = src.height + head + foot;
+    const ctx = out.getContext('2d')!;
+    ctx.fillStyle = c.background;
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.fillStyle = c.text;
+    ctx.font = `600 ${14 * pr}px system-ui, sans-serif`;
+    ctx.textBaseline = 'middle';
+    ctx.fillText(this.heading, 10 * pr, head / 2);
+    ctx.drawImage(src, 0, head);
+    let x = 10 * pr;
+    const y = head + src.height + foot / 2;
+    ctx.font = `${11 * pr}px system-ui, sans-serif`;
+    for (const s of this.data.series) {
+      ctx.strokeStyle = this.color(s);
+      ctx.lineWidth = 2 * pr;
+      ctx.setLineDash(this.dashed(s) ? [5 * pr, 3 * pr] : []);
+      ctx.beginPath();
+      ctx.moveTo(x, y);
+      ctx.lineTo(x + 16 * pr, y);
+      ctx.stroke();
+      x += 20 * pr;
+      ctx.fillStyle = c.text;
+      ctx.fillText(s.label, x, y);
+      x += ctx.measureText(s.label).width + 14 * pr;
+    }
+    const blob = await new Promise<Blob | null>((resolve) => out.toBlob(resolve, 'image/png'));
+    if (blob)
+      this.dispatchEvent(
+        new CustomEvent('save-file', {
+          detail: { blob, name: this.filename },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+  }
+
+  private axisChange(patch: { logX?: boolean; logY?: boolean }) {
+    this.dispatchEvent(new CustomEvent('axis-change', { detail: patch, bubbles: true, composed: true }));
+  }
+
+  override render() {
+    const i = this.cursorIdx;
+    const at = (s: CurveSeries) => (i !== null && i < s.mean.length ? s.mean[i] : lastValue(s));
+    const epoch = i !== null ? this.data.x[i] : this.data.x[this.data.x.length - 1];
+    return html`
+      <header>
+        <h2>${this.heading}</h2>
+        <button type="button" data-testid=${`png-${this.metric}`} aria-label=${`Save ${this.heading} as PNG`} @click=${() => this.savePng()}>PNG</button>
+      </header>
+      <div class="plot" data-testid=${`chart-${this.metric}`}></div>
+      <div class="foot">
+        <ul aria-label=${`${this.heading}${epoch !== undefined ? ` at epoch ${epoch}` : ''}`}>
+          ${epoch !== undefined ? html`<li>epoch ${epoch}</li>` : ''}
+          ${this.data.series.map(
+            (s) =>
+              html`<li><span class=${this.dashed(s) ? 'sw dash' : 'sw'} style=${`border-color:${this.color(s)}`}></span>${s.label} ${formatMetric(at(s))}</li>`,
+          )}
+        </ul>
+        <div class="row">
+          <label class="check"><input type="checkbox" .checked=${this.logX} @change=${(e: Event) => this.axisChange({ logX: (e.target as HTMLInputElement).checked })} />log epochs</label>
+          ${
+            this.metric === 'loss'
+              ? html`<label class="check"><input type="checkbox" .checked=${this.logY} @change=${(e: Event) => this.axisChange({ logY: (e.target as HTMLInputElement).checked })} />log loss</label>`
+              : ''
+          }
+        </div>
+      </div>
+    `;
+  }
+}
+customElements.define('metric-chart', MetricChart);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'metric-chart': MetricChart;
+  }
+}

@@ -1,0 +1,93 @@
+import { css, html, LitElement } from 'lit';
+import type { RunConfig } from '../src/run/config.ts';
+import type { TransportView } from '../src/run/controller.ts';
+import type { Theme } from '../src/view/colors.ts';
+import { curveData } from '../src/view/curves.ts';
+import { exportName } from '../src/view/export.ts';
+import { emptyPlane, planeData } from '../src/view/plane.ts';
+import './copy-link.ts';
+import './info-plane.ts';
+import type { ReplicaMode } from './info-plane.ts';
+import './metric-chart.ts';
+import './results-export.ts';
+import './run-transport.ts';
+
+/**
+ * The playground's stage: the transport and the link on top, then the information plane beside the
+ * loss and accuracy curves, all live while the run trains.
+ * Properties down: `config`, `transport`, `theme`, `replicaMode`, `logX`, `logY`, `shareUrl`, `disabled`.
+ * Events from its children bubble up to the app (transport, save-file, replica-mode, axis-change).
+ */
+export class PlaygroundView extends LitElement {
+  static override properties = {
+    config: { attribute: false },
+    transport: { attribute: false },
+    theme: { type: String },
+    replicaMode: { type: String },
+    logX: { type: Boolean },
+    logY: { type: Boolean },
+    shareUrl: { type: String },
+    disabled: { type: Boolean },
+  };
+  declare config: RunConfig;
+  declare transport: TransportView;
+  declare theme: Theme;
+  declare replicaMode: ReplicaMode;
+  declare logX: boolean;
+  declare logY: boolean;
+  declare shareUrl: string;
+  declare disabled: boolean;
+
+  static override styles = css`
+    :host { display: flex; flex-direction: column; gap: 0.7rem; min-width: 0; }
+    .bar { display: flex; flex-direction: column; gap: 0.5rem; background: var(--bp-surface); border: 1px solid var(--bp-border); border-radius: 10px; padding: 0.6rem 0.8rem; }
+    .line { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
+    copy-link { flex: 1 1 18rem; }
+    .stop { margin: 0; padding: 0.45rem 0.7rem; border-radius: 6px; border-left: 4px solid var(--bp-bad); background: var(--bp-bad-bg); font-size: 0.85rem; }
+    .charts { display: grid; grid-template-columns: minmax(0, 1.45fr) minmax(0, 1fr); gap: 0.7rem; }
+    .panel { background: var(--bp-surface); border: 1px solid var(--bp-border); border-radius: 10px; padding: 0.55rem 0.7rem 0.4rem; min-width: 0; }
+    .side { display: flex; flex-direction: column; gap: 0.7rem; min-width: 0; }
+    @media (max-width: 1100px) { .charts { grid-template-columns: minmax(0, 1fr); } }
+  `;
+
+  override render() {
+    const t = this.transport;
+    const record = t.records[0];
+    const plane = record ? planeData(record) : emptyPlane(this.config.epochs);
+    const runs = record ? [{ label: '', record }] : [];
+    const opts = { logX: this.logX, logY: this.logY };
+    return html`
+      <div class="bar">
+        <run-transport .view=${t} ?disabled=${this.disabled}></run-transport>
+        <div class="line">
+          <copy-link .url=${this.shareUrl}></copy-link>
+          <results-export .runs=${runs}></results-export>
+        </div>
+        ${t.message ? html`<p class="stop" role="alert" data-testid="run-message">${t.message}</p>` : ''}
+      </div>
+      <div class="charts">
+        <div class="panel">
+          <info-plane .plane=${plane} theme=${this.theme} replicaMode=${this.replicaMode}
+            filename=${exportName({ config: this.config }, 'png', 'information-plane')}></info-plane>
+        </div>
+        <div class="side">
+          <div class="panel">
+            <metric-chart metric="loss" heading="Loss (cross-entropy)" .data=${curveData(runs, 'loss', opts)} .epochs=${this.config.epochs}
+              ?logX=${this.logX} ?logY=${this.logY} theme=${this.theme} filename=${exportName({ config: this.config }, 'png', 'loss')}></metric-chart>
+          </div>
+          <div class="panel">
+            <metric-chart metric="acc" heading="Accuracy" .data=${curveData(runs, 'acc', opts)} .epochs=${this.config.epochs}
+              ?logX=${this.logX} theme=${this.theme} filename=${exportName({ config: this.config }, 'png', 'accuracy')}></metric-chart>
+          </div>
+        </div>
+      </div>
+    `;
+  }
+}
+customElements.define('playground-view', PlaygroundView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'playground-view': PlaygroundView;
+  }
+}

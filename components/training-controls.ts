@@ -1,0 +1,85 @@
+import { html, LitElement } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { type ConfigIssue, OPTIMIZERS, type RunConfig } from '../src/run/config.ts';
+import { type FieldPath, issuesAt, numberFrom } from '../src/view/edit.ts';
+import { controlStyles } from './control-styles.ts';
+
+type TrainingPart = Pick<RunConfig, 'optimizer' | 'batchSize' | 'epochs' | 'replicas' | 'seed'>;
+
+/**
+ * Training controls: optimizer and learning rate, batch size, epochs, replicas (networks trained at once,
+ * each with its own seed stream) and the seed; Adam's β and ε and the latent-weight clip under "more".
+ * Properties down: `config`, `issues`. Events up: `config-edit` ({ path, value }).
+ */
+export class TrainingControls extends LitElement {
+  static override properties = {
+    config: { attribute: false },
+    issues: { attribute: false },
+  };
+  declare config: TrainingPart;
+  declare issues: ConfigIssue[];
+
+  constructor() {
+    super();
+    this.issues = [];
+  }
+
+  static override styles = controlStyles;
+
+  private edit(path: FieldPath, value: unknown) {
+    this.dispatchEvent(
+      new CustomEvent('config-edit', { detail: { path, value }, bubbles: true, composed: true }),
+    );
+  }
+
+  private num(
+    label: string,
+    path: FieldPath,
+    value: number,
+    attrs: { min?: number; max?: number; step?: string } = {},
+  ) {
+    const bad = issuesAt(this.issues, path);
+    return html`<label class="field"><span>${label}</span>
+      <input type="number" data-field=${path.join('.')} .value=${live(String(value))} min=${attrs.min ?? ''} max=${attrs.max ?? ''} step=${attrs.step ?? 'any'}
+        aria-invalid=${bad.length ? 'true' : 'false'}
+        @change=${(e: Event) => this.edit(path, numberFrom((e.target as HTMLInputElement).value))} />
+      ${bad.map((i) => html`<span class="error">${i.message}</span>`)}</label>`;
+  }
+
+  override render() {
+    const c = this.config;
+    const o = c.optimizer;
+    return html`
+      <fieldset>
+        <legend>Training</legend>
+        <div class="grid">
+          <label class="field"><span>Optimizer</span>
+            <select data-field="optimizer.name" .value=${live(o.name)} @change=${(e: Event) => this.edit(['optimizer', 'name'], (e.target as HTMLSelectElement).value)}>
+              ${OPTIMIZERS.map((x) => html`<option value=${x} ?selected=${o.name === x}>${x === 'adam' ? 'Adam' : 'SGD'}</option>`)}
+            </select></label>
+          ${this.num('Learning rate', ['optimizer', 'lr'], o.lr, { min: 0, max: 10 })}
+          ${this.num('Batch size', ['batchSize'], c.batchSize, { min: 1, step: '1' })}
+          ${this.num('Epochs', ['epochs'], c.epochs, { min: 0, step: '1' })}
+          ${this.num('Replicas', ['replicas'], c.replicas, { min: 1, max: 256, step: '1' })}
+          ${this.num('Seed', ['seed'], c.seed, { min: 0, step: '1' })}
+        </div>
+        <details>
+          <summary class="hint">more: Adam's β₁, β₂, ε; clip</summary>
+          <div class="grid">
+            ${this.num('β₁', ['optimizer', 'beta1'], o.beta1, { min: 0, max: 1 })}
+            ${this.num('β₂', ['optimizer', 'beta2'], o.beta2, { min: 0, max: 1 })}
+            ${this.num('ε', ['optimizer', 'eps'], o.eps, { min: 0 })}
+            ${this.num('Clip binary latent |w| ≤', ['optimizer', 'clip'], o.clip, { min: 0 })}
+          </div>
+        </details>
+      </fieldset>
+    `;
+  }
+}
+customElements.define('training-controls', TrainingControls);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'training-controls': TrainingControls;
+  }
+}

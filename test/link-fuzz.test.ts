@@ -1,0 +1,266 @@
+/**
+ * Property-based tests of the link parser (fast-check), 12,000 fragments in all: random text, random
+ * key=value soups, character-level mutations of real links and links with one field corrupted.
+ *
+ *   - parseLink never throws, and always returns a valid configuration;
+ *   - every issue names its key and field (non-empty strings) and says what is wrong;
+ *   - a link with one corrupted value reports that key and applies every other field;
+ *   - parse(serialize(config)) deep-equals config for random valid configurations.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { SCHEDULES } from '../src/info/schedule.ts';
+import {
+  ConfigError,
+  ConfigSchema,
+  DATASETS,
+  INITS,
+  LAYER_ACTIVATIONS,
+  OPTIMIZERS,
+  parseConfig,
+  type RunConfig,
+  SPLIT_MODES,
+} from '../src/run/config.ts';
+import { LINK_FIELDS, type ParsedLink, parseLink, serializeLink } from '../src/run/link.ts';
+
+const KEYS = LINK_FIELDS.map((f) => f.key);
+const SEED = 20260501; // fixed, so a failure reproduces; fast-check prints the counterexample
+
+/** The schema of the field at `path` (defaults and prefaults unwrapped). */
+function fieldSchema(...path: string[]): z.ZodType {
+  let t: z.ZodType = ConfigSchema;
+  const unwrap = (x: z.ZodType): z.ZodType => {
+    let u = x as z.ZodType & { unwrap?: () => z.ZodType };
+    while (
+      !(u instanceof z.ZodObject) &&
+      !(u instanceof z.ZodNumber) &&
+      !(u instanceof z.ZodArray) &&
+      u.unwrap
+    )
+      u = u.unwrap() as typeof u;
+    return u;
+  };
+  for (const k of path) {
+    t = unwrap(t);
+    if (t instanceof z.ZodArray) t = unwrap(t.element as z.ZodType);
+    t = (t as z.ZodObject).shape[k];
+  }
+  return unwrap(t);
+}
+
+/**
+ * Numbers over the whole range the schema allows (read from its checks, so the fuzzing follows the
+ * schema when a bound changes): integers, or doubles with their inclusive or exclusive bounds.
+ */
+function num(...path: string[]): fc.Arbitrary<number> {
+  const n = fieldSchema(...path) as z.ZodNumber;
+  if (!(n instanceof z.ZodNumber)) throw new Error(`${path.join('.')} is not a number field`);
+  let min = -Number.MAX_VALUE;
+  let max = Number.MAX_VALUE;
+  let minExcluded = false;
+  let maxExcluded = false;
+  for (const c of n._zod.def.checks ?? []) {
+    const d = c._zod.def as { check: string; value?: number; inclusive?: boolean };
+    if (d.check === 'greater_than' && d.value !== undefined && d.value >= min) {
+      min = d.value;
+      minExcluded = !d.inclusive;
+    } else if (d.check === 'less_than' && d.value !== undefined && d.value <= max) {
+      max = d.value;
+      maxExcluded = !d.inclusive;
+    }
+  }
+  if (n.isInt)
+    return fc.integer({
+      min: Math.max(Number.MIN_SAFE_INTEGER, minExcluded ? Math.floor(min) + 1 : Math.ceil(min)),
+      max: Math.min(Number.MAX_SAFE_INTEGER, maxExcluded ? Math.ceil(max) - 1 : Math.floor(max)),
+    });
+  return fc.double({ min, max, minExcluded, maxExcluded, noNaN: true, noDefaultInfinity: true });
+}
+
+const layer = fc.record({
+  width: num('network', 'hidden', 'width'),
+  weights: fc.constantFrom('float', 'binary'),
+  batchNorm: fc.boolean(),
+  activation: fc.constantFrom(...LAYER_ACTIVATIONS),
+});
+
+/** Valid configurations: every field drawn from its whole range, cross-field rules respected. */
+const validConfig: fc.Arbitrary<RunConfig> = fc
+  .record({
+    seed: num('seed'),
+    replicas: num('replicas'),
+    data: fc.record({
+      name: fc.constantFrom(...DATASETS),
+      encoding: fc.constantFrom('binary', 'pm1'),
+      samples: num('data', 'samples'),
+      noise: num('data', 'noise'),
+      mnistTrain: num('data', 'mnistTrain'),
+      trainFraction: num('data', 'trainFraction'),
+      split: fc.constantFrom(...SPLIT_MODES),
+    }),
+    network: fc.record({
+      hidden: fc.array(layer, { maxLength: 6 }),
+      outputWeights: fc.constantFrom('float', 'binary'),
+      init: fc.constantFrom(...INITS),
+    }),
+    optimizer: fc.record({
+      name: fc.constantFrom(...OPTIMIZERS),
+      lr: num('optimizer', 'lr'),
+      beta1: num('optimizer', 'beta1'),
+      beta2: num('optimizer', 'beta2'),
+      eps: num('optimizer', 'eps'),
+      clip: num('optimizer', 'clip'),
+    }),
+    batchSize: num('batchSize'),
+    epochs: num('epochs'),
+    estimator: fc.record({
+      discretization: fc.constantFrom('fixed', 'width', 'adaptive'),
+      bins: num('estimator', 'bins'),
+      lo: num('estimator', 'lo'),
+      hi: num('estimator', 'hi'),
+      width: num('estimator', 'width'),
+      set: fc.constantFrom('full', 'train', 'test'),
+      millerMadow: fc.boolean(),
+      kde: fc.boolean(),
+      kdeVariance: num('estimator', 'kdeVariance'),
+    }),
+    log: fc.record({
+      schedule: fc.constantFrom(...SCHEDULES),
+      every: num('log', 'every'),
+      points: num('log', 'points'),
+    }),
+  })
+  .map((c) => {
+    // The cross-field rules (src/run/config.ts crossCheck).
+    if (c.data.name === 'mnist') c.data.split = 'shuffled';
+    else for (const l of c.network.hidden) l.width = Math.min(l.width, 4096);
+    if (!(c.estimator.lo < c.estimator.hi)) [c.estimator.lo, c.estimator.hi] = [-1, 1];
+    return parseConfig(c);
+  });
+
+function get(obj: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
+}
+
+/** The checks every parse must pass, whatever the input. */
+function checkParsed(text: string): ParsedLink {
+  let parsed: ParsedLink | undefined;
+  expect(() => {
+    parsed = parseLink(text);
+  }).not.toThrow();
+  const { config, issues } = parsed!;
+  // The configuration is always a valid one.
+  expect(() => parseConfig(config)).not.toThrow();
+  for (const issue of issues) {
+    expect(typeof issue.key).toBe('string');
+    expect(issue.key.length).toBeGreaterThan(0);
+    expect(typeof issue.field).toBe('string');
+    expect(issue.field.length).toBeGreaterThan(0);
+    expect(issue.message.length).toBeGreaterThan(0);
+    // A known key's issue names a field under that key's path.
+    const f = LINK_FIELDS.find((x) => x.key === issue.key);
+    if (f) expect(issue.field.startsWith(f.path.join('.'))).toBe(true);
+  }
+  return parsed!;
+}
+
+/** Text that breaks any field's parser when put before or after its value (a bare '%' could start a valid escape). */
+const breaker = fc.constantFrom('Z!', '%G', '%zz', ' x', '!!', '-?', '..', 'NaN!', '\u00e9!');
+
+/** Characters links are made of, and a few that should not be there. */
+const linkChar = fc.constantFrom(
+  ...'abcdefghijklmnopqrstuvwxyz0123456789-_.,=&%#+!~ e\u00e9\u2212\u{1F600}'.split(''),
+  '%2C',
+  '%E2%88%92',
+  '%ZZ',
+  '%',
+  '&&',
+  '==',
+);
+
+describe('link parser, fuzzed (fast-check)', () => {
+  it('never throws on random text (4,000 strings)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ maxLength: 200 })),
+        (s) => {
+          checkParsed(s);
+        },
+      ),
+      { numRuns: 4000, seed: SEED },
+    );
+  });
+
+  it('never throws on random key=value soups of real keys (2,000 links)', () => {
+    const pair = fc
+      .tuple(
+        fc.oneof(fc.constantFrom(...KEYS, 'v'), fc.string({ maxLength: 6 })),
+        fc.array(linkChar, { maxLength: 12 }),
+      )
+      .map(([k, v]) => `${k}=${v.join('')}`);
+    fc.assert(
+      fc.property(fc.array(pair, { maxLength: 12 }), (pairs) => {
+        checkParsed(pairs.join('&'));
+      }),
+      { numRuns: 2000, seed: SEED },
+    );
+  });
+
+  it('never throws on character-level mutations of real links (2,000 links)', () => {
+    const edit = fc.record({
+      at: fc.nat(),
+      cut: fc.nat({ max: 4 }),
+      insert: fc.array(linkChar, { maxLength: 3 }),
+    });
+    fc.assert(
+      fc.property(validConfig, fc.array(edit, { minLength: 1, maxLength: 4 }), (config, edits) => {
+        let s = serializeLink(config);
+        for (const e of edits) {
+          const at = e.at % (s.length + 1);
+          s = s.slice(0, at) + e.insert.join('') + s.slice(at + e.cut);
+        }
+        checkParsed(s);
+      }),
+      { numRuns: 2000, seed: SEED },
+    );
+  });
+
+  it('a corrupted value is reported by its key and every other field still applies (2,000 links)', () => {
+    fc.assert(
+      fc.property(validConfig, fc.nat(), breaker, fc.boolean(), (config, which, junk, prefix) => {
+        const pairs = serializeLink(config).split('&');
+        if (pairs.length < 2) return; // only 'v=1': nothing to corrupt
+        const i = 1 + (which % (pairs.length - 1));
+        const [key, value] = pairs[i].split('=');
+        pairs[i] = `${key}=${prefix ? junk + value : value + junk}`;
+        const { config: got, issues } = checkParsed(pairs.join('&'));
+        const named = new Set(issues.map((x) => x.key));
+        expect(named.has(key)).toBe(true);
+        for (const f of LINK_FIELDS)
+          if (!named.has(f.key)) expect(get(got, f.path)).toEqual(get(config, f.path));
+      }),
+      { numRuns: 2000, seed: SEED },
+    );
+  });
+
+  it('parse(serialize(config)) gives back config (2,000 random valid configurations)', () => {
+    fc.assert(
+      fc.property(validConfig, (config) => {
+        const { config: back, issues } = checkParsed(serializeLink(config));
+        expect(issues).toEqual([]);
+        expect(back).toEqual(config);
+      }),
+      { numRuns: 2000, seed: SEED },
+    );
+  });
+
+  it('the generator makes valid configurations only', () => {
+    fc.assert(
+      fc.property(validConfig, (c) => {
+        expect(() => parseConfig(c)).not.toThrow(ConfigError);
+      }),
+      { numRuns: 50, seed: SEED },
+    );
+  });
+});
