@@ -5,7 +5,7 @@ import { chrome, epochColor, epochGradient, layerColor, type Theme, withAlpha } 
 import { formatMetric } from '../src/view/format.ts';
 import { epochFraction, type PlaneData, type PlanePoint } from '../src/view/plane.ts';
 import { controlStyles } from './control-styles.ts';
-import { createChart } from './uplot-canvas.ts';
+import { chartPng, createChart } from './uplot-canvas.ts';
 
 export type ReplicaMode = 'band' | 'paths';
 
@@ -357,49 +357,32 @@ export class InfoPlane extends LitElement {
 
   /** The chart as a PNG: heading, the plot, the layers and the colour bar. */
   private async savePng() {
-    const u = this.chart;
-    if (!u) return;
+    if (!this.chart) return;
     const c = chrome(this.theme);
-    const pr = uPlot.pxRatio;
-    const src = u.ctx.canvas;
-    const head = 30 * pr;
-    const foot = 34 * pr;
-    const out = document.createElement('canvas');
-    out.width = src.width;
-    out.height = src.height + head + foot;
-    const ctx = out.getContext('2d')!;
-    ctx.fillStyle = c.background;
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.fillStyle = c.text;
-    ctx.font = `600 ${14 * pr}px system-ui, sans-serif`;
-    ctx.textBaseline = 'middle';
-    ctx.fillText(this.heading, 10 * pr, head / 2);
-    ctx.drawImage(src, 0, head);
-    let x = 10 * pr;
-    const y = head + src.height + foot / 2;
-    ctx.font = `${11 * pr}px system-ui, sans-serif`;
-    this.plane.layers.forEach((l, i) => {
-      ctx.fillStyle = layerColor(i, this.theme);
-      ctx.fillRect(x, y - 1.5 * pr, 14 * pr, 3 * pr);
-      x += 18 * pr;
+    const blob = await chartPng(this.chart, this.heading, c, 34, (ctx, y, pr, width) => {
+      let x = 10 * pr;
+      this.plane.layers.forEach((l, i) => {
+        ctx.fillStyle = layerColor(i, this.theme);
+        ctx.fillRect(x, y - 1.5 * pr, 14 * pr, 3 * pr);
+        x += 18 * pr;
+        ctx.fillStyle = c.text;
+        const label = `${l.name}${l.unreliableNow ? ' (near log₂N)' : ''}`;
+        ctx.fillText(label, x, y);
+        x += ctx.measureText(label).width + 12 * pr;
+      });
+      const barW = 110 * pr;
+      const bx = width - barW - 70 * pr;
+      for (let i = 0; i < barW; i++) {
+        ctx.fillStyle = epochColor(i / barW, this.theme);
+        ctx.fillRect(bx + i, y - 5 * pr, 1, 10 * pr);
+      }
       ctx.fillStyle = c.text;
-      const label = `${l.name}${l.unreliableNow ? ' (near log₂N)' : ''}`;
-      ctx.fillText(label, x, y);
-      x += ctx.measureText(label).width + 12 * pr;
+      ctx.textAlign = 'right';
+      ctx.fillText('epoch 0', bx - 4 * pr, y);
+      ctx.textAlign = 'left';
+      ctx.fillText(String(this.plane.epochs), bx + barW + 4 * pr, y);
     });
-    const barW = 110 * pr;
-    const bx = out.width - barW - 70 * pr;
-    for (let i = 0; i < barW; i++) {
-      ctx.fillStyle = epochColor(i / barW, this.theme);
-      ctx.fillRect(bx + i, y - 5 * pr, 1, 10 * pr);
-    }
-    ctx.fillStyle = c.text;
-    ctx.textAlign = 'right';
-    ctx.fillText('epoch 0', bx - 4 * pr, y);
-    ctx.textAlign = 'left';
-    ctx.fillText(String(this.plane.epochs), bx + barW + 4 * pr, y);
-    const blob = await new Promise<Blob | null>((resolve) => out.toBlob(resolve, 'image/png'));
-    if (blob)
+    if (blob) {
       this.dispatchEvent(
         new CustomEvent('save-file', {
           detail: { blob, name: this.filename },
@@ -407,6 +390,7 @@ export class InfoPlane extends LitElement {
           composed: true,
         }),
       );
+    }
   }
 
   private setMode(mode: ReplicaMode) {

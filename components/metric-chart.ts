@@ -11,7 +11,7 @@ import {
 } from '../src/view/curves.ts';
 import { formatMetric } from '../src/view/format.ts';
 import { controlStyles } from './control-styles.ts';
-import { createChart } from './uplot-canvas.ts';
+import { chartPng, createChart } from './uplot-canvas.ts';
 
 /**
  * Loss or accuracy against epoch (uPlot): train and test, each the replica mean with the replicas'
@@ -258,42 +258,25 @@ export class MetricChart extends LitElement {
   }
 
   private async savePng() {
-    const u = this.chart;
-    if (!u) return;
+    if (!this.chart) return;
     const c = chrome(this.theme);
-    const pr = uPlot.pxRatio;
-    const src = u.ctx.canvas;
-    const head = 28 * pr;
-    const foot = 24 * pr;
-    const out = document.createElement('canvas');
-    out.width = src.width;
-    out.height = src.height + head + foot;
-    const ctx = out.getContext('2d')!;
-    ctx.fillStyle = c.background;
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.fillStyle = c.text;
-    ctx.font = `600 ${14 * pr}px system-ui, sans-serif`;
-    ctx.textBaseline = 'middle';
-    ctx.fillText(this.heading, 10 * pr, head / 2);
-    ctx.drawImage(src, 0, head);
-    let x = 10 * pr;
-    const y = head + src.height + foot / 2;
-    ctx.font = `${11 * pr}px system-ui, sans-serif`;
-    for (const s of this.data.series) {
-      ctx.strokeStyle = this.color(s);
-      ctx.lineWidth = 2 * pr;
-      ctx.setLineDash(this.dashed(s) ? [5 * pr, 3 * pr] : []);
-      ctx.beginPath();
-      ctx.moveTo(x, y);
-      ctx.lineTo(x + 16 * pr, y);
-      ctx.stroke();
-      x += 20 * pr;
-      ctx.fillStyle = c.text;
-      ctx.fillText(s.label, x, y);
-      x += ctx.measureText(s.label).width + 14 * pr;
-    }
-    const blob = await new Promise<Blob | null>((resolve) => out.toBlob(resolve, 'image/png'));
-    if (blob)
+    const blob = await chartPng(this.chart, this.heading, c, 24, (ctx, y, pr) => {
+      let x = 10 * pr;
+      for (const s of this.data.series) {
+        ctx.strokeStyle = this.color(s);
+        ctx.lineWidth = 2 * pr;
+        ctx.setLineDash(this.dashed(s) ? [5 * pr, 3 * pr] : []);
+        ctx.beginPath();
+        ctx.moveTo(x, y);
+        ctx.lineTo(x + 16 * pr, y);
+        ctx.stroke();
+        x += 20 * pr;
+        ctx.fillStyle = c.text;
+        ctx.fillText(s.label, x, y);
+        x += ctx.measureText(s.label).width + 14 * pr;
+      }
+    });
+    if (blob) {
       this.dispatchEvent(
         new CustomEvent('save-file', {
           detail: { blob, name: this.filename },
@@ -301,6 +284,7 @@ export class MetricChart extends LitElement {
           composed: true,
         }),
       );
+    }
   }
 
   private axisChange(patch: { logX?: boolean; logY?: boolean }) {

@@ -23,3 +23,33 @@ export function createChart(opts: uPlot.Options, data: uPlot.AlignedData, target
     proto.getContext = original;
   }
 }
+
+/**
+ * A chart as a PNG for export: `heading` above the plot, a legend strip below drawn by `drawFoot` (at
+ * height `foot`, centre line y), on the theme's background. Both chart elements frame their exports so.
+ */
+export async function chartPng(
+  u: uPlot,
+  heading: string,
+  colors: { background: string; text: string },
+  foot: number,
+  drawFoot: (ctx: CanvasRenderingContext2D, y: number, pr: number, width: number) => void,
+): Promise<Blob | null> {
+  const pr = uPlot.pxRatio;
+  const src = u.ctx.canvas;
+  const head = 30 * pr;
+  const out = document.createElement('canvas');
+  out.width = src.width;
+  out.height = src.height + head + foot * pr;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = colors.background;
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.fillStyle = colors.text;
+  ctx.font = `600 ${14 * pr}px system-ui, sans-serif`;
+  ctx.textBaseline = 'middle';
+  ctx.fillText(heading, 10 * pr, head / 2);
+  ctx.drawImage(src, 0, head);
+  ctx.font = `${11 * pr}px system-ui, sans-serif`;
+  drawFoot(ctx, head + src.height + (foot * pr) / 2, pr, out.width);
+  return new Promise<Blob | null>((resolve) => out.toBlob(resolve, 'image/png'));
+}
