@@ -2,8 +2,9 @@ import { css, html, LitElement, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { DatasetName } from '../src/data/types.ts';
 import { type ConfigIssue, DATASETS, type RunConfig } from '../src/run/config.ts';
-import { type FieldPath, issuesAt, numberFrom } from '../src/view/edit.ts';
+import type { FieldPath } from '../src/view/edit.ts';
 import type { PreviewImage } from '../src/view/preview.ts';
+import { emitEdit, type NumberAttrs, numberField } from './config-fields.ts';
 import { controlStyles } from './control-styles.ts';
 
 const TITLES: Record<DatasetName, [string, string]> = {
@@ -59,22 +60,11 @@ export class DatasetPicker extends LitElement {
   ];
 
   private edit(path: FieldPath, value: unknown) {
-    this.dispatchEvent(
-      new CustomEvent('config-edit', { detail: { path, value }, bubbles: true, composed: true }),
-    );
+    emitEdit(this, path, value);
   }
 
-  private num(
-    label: string,
-    key: keyof RunConfig['data'],
-    attrs: { min?: number; max?: number; step?: string },
-  ) {
-    const bad = issuesAt(this.issues, ['data', key]);
-    return html`<label class="field"><span>${label}</span>
-      <input type="number" data-field=${`data.${key}`} .value=${live(String(this.data[key]))} min=${attrs.min ?? ''} max=${attrs.max ?? ''} step=${attrs.step ?? 'any'}
-        aria-invalid=${bad.length ? 'true' : 'false'}
-        @change=${(e: Event) => this.edit(['data', key], numberFrom((e.target as HTMLInputElement).value))} />
-      ${bad.map((i) => html`<span class="error">${i.message}</span>`)}</label>`;
+  private num(label: string, key: keyof RunConfig['data'], attrs: NumberAttrs) {
+    return numberField(this, this.issues, label, ['data', key], this.data[key] as number, attrs);
   }
 
   override updated(changed: PropertyValues<this>) {

@@ -11,6 +11,7 @@ import {
 } from '../src/run/config.ts';
 import { PRESET_LABELS, PRESETS, type PresetName, presetOf } from '../src/run/presets.ts';
 import { type FieldPath, issuesAt, numberFrom } from '../src/view/edit.ts';
+import { emitEdit } from './config-fields.ts';
 import { controlStyles } from './control-styles.ts';
 
 const FLOAT_ACTIVATIONS = LAYER_ACTIVATIONS.filter((a) => !isQuantizer(a));
@@ -62,9 +63,7 @@ export class NetworkEditor extends LitElement {
   ];
 
   private edit(path: FieldPath, value: unknown) {
-    this.dispatchEvent(
-      new CustomEvent('config-edit', { detail: { path, value }, bubbles: true, composed: true }),
-    );
+    emitEdit(this, path, value);
   }
 
   private setLayers(hidden: LayerConfig[]) {

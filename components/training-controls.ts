@@ -1,7 +1,8 @@
 import { html, LitElement } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { type ConfigIssue, OPTIMIZERS, type RunConfig } from '../src/run/config.ts';
-import { type FieldPath, issuesAt, numberFrom } from '../src/view/edit.ts';
+import type { FieldPath } from '../src/view/edit.ts';
+import { emitEdit, type NumberAttrs, numberField } from './config-fields.ts';
 import { controlStyles } from './control-styles.ts';
 
 type TrainingPart = Pick<RunConfig, 'optimizer' | 'batchSize' | 'epochs' | 'replicas' | 'seed'>;
@@ -27,23 +28,11 @@ export class TrainingControls extends LitElement {
   static override styles = controlStyles;
 
   private edit(path: FieldPath, value: unknown) {
-    this.dispatchEvent(
-      new CustomEvent('config-edit', { detail: { path, value }, bubbles: true, composed: true }),
-    );
+    emitEdit(this, path, value);
   }
 
-  private num(
-    label: string,
-    path: FieldPath,
-    value: number,
-    attrs: { min?: number; max?: number; step?: string } = {},
-  ) {
-    const bad = issuesAt(this.issues, path);
-    return html`<label class="field"><span>${label}</span>
-      <input type="number" data-field=${path.join('.')} .value=${live(String(value))} min=${attrs.min ?? ''} max=${attrs.max ?? ''} step=${attrs.step ?? 'any'}
-        aria-invalid=${bad.length ? 'true' : 'false'}
-        @change=${(e: Event) => this.edit(path, numberFrom((e.target as HTMLInputElement).value))} />
-      ${bad.map((i) => html`<span class="error">${i.message}</span>`)}</label>`;
+  private num(label: string, path: FieldPath, value: number, attrs: NumberAttrs = {}) {
+    return numberField(this, this.issues, label, path, value, attrs);
   }
 
   override render() {
