@@ -91,3 +91,32 @@ describe('estimator settings in links', () => {
     expect(bad.issues.find((i) => i.key === 'lo')?.message).toMatch(/needs lo < hi/);
   });
 });
+
+describe('runs that cannot work are refused at validation, naming the field', () => {
+  const fields = (input: object) => {
+    try {
+      parseConfig(input);
+      return [];
+    } catch (e) {
+      return (e as { issues: { field: string }[] }).issues.map((i) => i.field);
+    }
+  };
+  it('batch normalization with minibatches of 1', () => {
+    expect(fields({ batchSize: 1 })).toEqual(['batchSize']);
+    expect(
+      fields({
+        batchSize: 1,
+        network: { hidden: [{ width: 3, weights: 'float', batchNorm: false, activation: 'tanh' }] },
+      }),
+    ).toEqual([]);
+  });
+  it('a toy split that leaves a part empty', () => {
+    expect(fields({ data: { name: 'circle', samples: 2, trainFraction: 0.01 } })).toEqual([
+      'data.trainFraction',
+    ]);
+    expect(fields({ data: { name: 'circle', samples: 10, trainFraction: 0.5 } })).toEqual([]);
+  });
+  it('a bin range that collapses in 32-bit floats', () => {
+    expect(fields({ estimator: { lo: 0, hi: 1e-50 } })).toEqual(['estimator.lo', 'estimator.hi']);
+  });
+});

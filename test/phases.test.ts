@@ -55,3 +55,17 @@ describe('phase measures (SCIENCE.md §1)', () => {
     expect(s[1].jointShare).toEqual({ mean: 1, min: 1, max: 1 });
   });
 });
+
+describe('phase measures: edge cases', () => {
+  it('an I(T;Y) that stays below 0 (Miller–Madow) takes its maximum; long runs do not overflow the stack', () => {
+    expect(phaseMeasures([0, 1, 2], [1, 1, 1], [-0.3, -0.1, -0.2]).ity90Epoch).toBe(1);
+    const n = 300_000;
+    const epochs = Array.from({ length: n }, (_, i) => i);
+    const m = phaseMeasures(
+      epochs,
+      epochs.map((e) => -e),
+      epochs.map((e) => e),
+    );
+    expect(m).toEqual({ ixtPeakEpoch: 0, ity90Epoch: Math.ceil(0.9 * (n - 1)), jointShare: 1 });
+  });
+});

@@ -48,7 +48,9 @@ describe('runner', () => {
     const controller = new AbortController();
     const r = await runTraining(
       gpu,
-      config('v=1&data=xor&samples=100&net=4-float-tanh&replicas=2&epochs=1000&log=every&logk=7'),
+      config(
+        'v=1&data=digits&net=16-bin-bn-ste_sign,4-float-tanh&replicas=2&epochs=1000&log=every&logk=7&lr=0.05',
+      ),
       {
         signal: controller.signal,
         onProgress: ({ epoch }) => {
@@ -59,5 +61,8 @@ describe('runner', () => {
     expect(r.status).toBe('interrupted');
     expect(r.epochs).toEqual([0, 3]);
     expect(r.metrics.train_loss[1].length).toBe(2);
+    // The flip ratio at the stopping epoch counts the flips since epoch 0 (not a placeholder 0).
+    expect(r.metrics.flip_ratio[0][1][0]).toBeGreaterThan(0);
+    expect(r.metrics.flip_ratio[0][1][1]).toBeNull();
   });
 });

@@ -150,6 +150,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
   }
 
+  let labelsWritten = false; // written with the first dump, whichever epoch that is
   const gpu = await acquireGpu();
   const quiet = values.quiet === true;
   if (!quiet) {
@@ -192,7 +193,8 @@ export async function runCommand(argv: string[]): Promise<number> {
               epochs: dumpEpochs,
               async write(epoch, { layers, labels, n }) {
                 await mkdir(dumpDir, { recursive: true });
-                if (epoch === dumpEpochs![0]) await writeFile(join(dumpDir, 'labels.npy'), npy(labels, [n]));
+                if (!labelsWritten) await writeFile(join(dumpDir, 'labels.npy'), npy(labels, [n]));
+                labelsWritten = true;
                 for (const [l, acts] of layers.entries()) {
                   const W = acts.length / (config.replicas * n);
                   for (let r = 0; r < config.replicas; r++) {

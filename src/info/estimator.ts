@@ -191,94 +191,104 @@ export async function createLayerEstimator(
     owned.push(t);
     return t;
   };
-  const labels = own(createTensor(gpu, 'u32', [n], 'estimation labels', Uint32Array.from(options.labels)));
-  const table = own(createTensor(gpu, 'u32', [G, 2, S, 2], 'code count tables'));
-  const status = own(createTensor(gpu, 'u32', [Math.max(1, L)], 'estimator status'));
-  const dummy = own(createTensor(gpu, 'f32', [1], 'unused'));
-  const codes = plans.map((_, l) => own(createTensor(gpu, 'u32', [R, n, 2], `layer ${l} codes`)));
-  const cocs = plans.map((_, l) => own(createTensor(gpu, 'u32', [R, S2, 2], `layer ${l} count of counts`)));
-  const edges = plans.map((p, l) =>
-    p.coding.mode === 'fixed'
-      ? own(createTensor(gpu, 'f32', [p.B], `layer ${l} bin edges`, p.edges))
-      : undefined,
-  );
-  const minmax = plans.map((p, l) =>
-    p.coding.mode === 'adaptive' ? own(createTensor(gpu, 'f32', [R, 2], `layer ${l} min/max`)) : undefined,
-  );
+  try {
+    const labels = own(createTensor(gpu, 'u32', [n], 'estimation labels', Uint32Array.from(options.labels)));
+    const table = own(createTensor(gpu, 'u32', [G, 2, S, 2], 'code count tables'));
+    const status = own(createTensor(gpu, 'u32', [Math.max(1, L)], 'estimator status'));
+    const dummy = own(createTensor(gpu, 'f32', [1], 'unused'));
+    const codes = plans.map((_, l) => own(createTensor(gpu, 'u32', [R, n, 2], `layer ${l} codes`)));
+    const cocs = plans.map((_, l) => own(createTensor(gpu, 'u32', [R, S2, 2], `layer ${l} count of counts`)));
+    const edges = plans.map((p, l) =>
+      p.coding.mode === 'fixed'
+        ? own(createTensor(gpu, 'f32', [p.B], `layer ${l} bin edges`, p.edges))
+        : undefined,
+    );
+    const minmax = plans.map((p, l) =>
+      p.coding.mode === 'adaptive' ? own(createTensor(gpu, 'f32', [R, 2], `layer ${l} min/max`)) : undefined,
+    );
 
-  const perLayer: PreparedOp[][] = [];
-  for (let l = 0; l < L; l++) {
-    const ops = [
-      await prepareFillU32(gpu, { out: cocs[l] }),
-      await prepareFillU32(gpu, { out: status, offset: l, count: 1 }),
-    ];
-    for (let r0 = 0; r0 < R; r0 += G) {
-      const t = R - r0 >= G ? table : viewTensor(table, [R - r0, 2, S, 2]);
-      const group = { labels, table: t, status, statusIndex: l, r0 };
-      ops.push(
-        await prepareFillU32(gpu, { out: t }),
-        await prepareCodeCounts(gpu, { ...group, codes: codes[l] }),
-        await prepareCountOfCounts(gpu, { ...group, coc: cocs[l], classes }),
-      );
-    }
-    perLayer.push(ops);
-  }
-
-  const readHistograms = async (): Promise<CodeHistogram[][]> => {
-    const got = await readTensors(gpu, [status, ...cocs]);
-    const st = got[0];
-    return plans.map((_, l) => {
-      if (st[l] !== 0) {
-        const what = [
-          st[l] & STATUS_TABLE_FULL ? 'the code table overflowed' : '',
-          st[l] & STATUS_COC_FULL ? 'the count-of-counts table overflowed' : '',
-        ].filter(Boolean);
-        throw new Error(`${name}: layer ${l}: ${what.join(', ') || `status ${st[l]}`}; no estimate`);
+    const perLayer: PreparedOp[][] = [];
+    for (let l = 0; l < L; l++) {
+      const ops = [
+        await prepareFillU32(gpu, { out: cocs[l] }),
+        await prepareFillU32(gpu, { out: status, offset: l, count: 1 }),
+      ];
+      for (let r0 = 0; r0 < R; r0 += G) {
+        const t = R - r0 >= G ? table : viewTensor(table, [R - r0, 2, S, 2]);
+        const group = { labels, table: t, status, statusIndex: l, r0 };
+        ops.push(
+          await prepareFillU32(gpu, { out: t }),
+          await prepareCodeCounts(gpu, { ...group, codes: codes[l] }),
+          await prepareCountOfCounts(gpu, { ...group, coc: cocs[l], classes }),
+        );
       }
-      return Array.from({ length: R }, (_, r) => ({ n, ...decodeCountOfCounts(got[1 + l], r, S2, classes) }));
-    });
-  };
+      perLayer.push(ops);
+    }
 
-  return {
-    R,
-    n,
-    classes,
-    labelCounts,
-    plans,
-    needsMinMax: plans.some((p) => p.coding.mode === 'adaptive'),
-    labels,
-    codes,
-    minmax,
-    countOps: perLayer.flat(),
-    layerCountOps: (l) => perLayer[l],
-    async prepareChunk(l, acts, rowOffset) {
-      const plan = plans[l];
-      if (!plan) throw new ShapeError(`${name}: no layer ${l} (${L} layers)`);
-      const mm = minmax[l];
-      return {
-        minmax: mm ? await prepareLayerMinMax(gpu, { x: acts, out: mm, accumulate: rowOffset !== 0 }) : null,
-        codes: await prepareLayerCodes(gpu, {
-          x: acts,
-          codes: codes[l],
-          rowOffset,
-          plan,
-          edges: edges[l] ?? dummy,
-          minmax: mm ?? dummy,
-        }),
-      };
-    },
-    readHistograms,
-    async read() {
-      const hs = await readHistograms();
-      return hs.map((perReplica) =>
-        perReplica.map((h) => estimateFromHistogram(h, { millerMadow: options.millerMadow })),
-      );
-    },
-    destroy() {
-      destroyTensors(...owned);
-      owned.length = 0;
-    },
-  };
+    const readHistograms = async (): Promise<CodeHistogram[][]> => {
+      const got = await readTensors(gpu, [status, ...cocs]);
+      const st = got[0];
+      return plans.map((_, l) => {
+        if (st[l] !== 0) {
+          const what = [
+            st[l] & STATUS_TABLE_FULL ? 'the code table overflowed' : '',
+            st[l] & STATUS_COC_FULL ? 'the count-of-counts table overflowed' : '',
+          ].filter(Boolean);
+          throw new Error(`${name}: layer ${l}: ${what.join(', ') || `status ${st[l]}`}; no estimate`);
+        }
+        return Array.from({ length: R }, (_, r) => ({
+          n,
+          ...decodeCountOfCounts(got[1 + l], r, S2, classes),
+        }));
+      });
+    };
+
+    return {
+      R,
+      n,
+      classes,
+      labelCounts,
+      plans,
+      needsMinMax: plans.some((p) => p.coding.mode === 'adaptive'),
+      labels,
+      codes,
+      minmax,
+      countOps: perLayer.flat(),
+      layerCountOps: (l) => perLayer[l],
+      async prepareChunk(l, acts, rowOffset) {
+        const plan = plans[l];
+        if (!plan) throw new ShapeError(`${name}: no layer ${l} (${L} layers)`);
+        const mm = minmax[l];
+        return {
+          minmax: mm
+            ? await prepareLayerMinMax(gpu, { x: acts, out: mm, accumulate: rowOffset !== 0 })
+            : null,
+          codes: await prepareLayerCodes(gpu, {
+            x: acts,
+            codes: codes[l],
+            rowOffset,
+            plan,
+            edges: edges[l] ?? dummy,
+            minmax: mm ?? dummy,
+          }),
+        };
+      },
+      readHistograms,
+      async read() {
+        const hs = await readHistograms();
+        return hs.map((perReplica) =>
+          perReplica.map((h) => estimateFromHistogram(h, { millerMadow: options.millerMadow })),
+        );
+      },
+      destroy() {
+        destroyTensors(...owned);
+        owned.length = 0;
+      },
+    };
+  } catch (e) {
+    destroyTensors(...owned); // a size refused part-way: free what was already allocated
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -27,9 +27,12 @@ export function phaseMeasures(
     );
   }
   let peak = 0;
+  let top = 0;
   for (let i = 1; i < ixt.length; i++) if (ixt[i] > ixt[peak]) peak = i;
-  const maxIty = Math.max(...ity);
-  const at90 = ity.findIndex((v) => v >= 0.9 * maxIty);
+  for (let i = 1; i < ity.length; i++) if (ity[i] > ity[top]) top = i;
+  // 90 % of the largest I(T;Y); if it never rises above 0 (Miller–Madow can push it below), its maximum.
+  const target = ity[top] > 0 ? 0.9 * ity[top] : ity[top];
+  const at90 = ity.findIndex((v) => v >= target);
   let joint = 0;
   for (let i = 1; i < epochs.length; i++) if (ixt[i] < ixt[i - 1] && ity[i] > ity[i - 1]) joint++;
   return {
@@ -45,11 +48,17 @@ export interface Spread {
   max: number;
 }
 
-const spread = (xs: readonly number[]): Spread => ({
-  mean: xs.reduce((a, b) => a + b, 0) / xs.length,
-  min: Math.min(...xs),
-  max: Math.max(...xs),
-});
+function spread(xs: readonly number[]): Spread {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let sum = 0;
+  for (const x of xs) {
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return { mean: sum / xs.length, min, max };
+}
 
 /** Per layer, each measure's mean, min and max over replicas; ixt/ity are [replica][logged epoch][layer]. */
 export function summarizePhases(

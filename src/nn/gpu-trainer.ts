@@ -219,7 +219,12 @@ export class GpuTrainer {
     params: LayerParams[],
   ): Promise<GpuTrainer> {
     const t = new GpuTrainer(gpu, plan, config, data);
-    await t.build(data, params);
+    try {
+      await t.build(data, params);
+    } catch (e) {
+      t.destroy(); // a size refused part-way: free what was already allocated
+      throw e;
+    }
     return t;
   }
 
@@ -695,9 +700,12 @@ export class GpuTrainer {
     return this.readRecord();
   }
 
-  /** Evaluation without training: the metrics of the current parameters (epoch 0: the initialisation). */
-  async evaluate(): Promise<EpochMetrics> {
-    await submit(this.gpu, 'evaluation', (enc) => this.encodeEvaluation(enc, false));
+  /**
+   * Evaluation without training: the metrics of the current parameters (epoch 0: the initialisation).
+   * `flips`: also measure the flip ratio since the last logged epoch (a run stopped between logged epochs).
+   */
+  async evaluate(flips = false): Promise<EpochMetrics> {
+    await submit(this.gpu, 'evaluation', (enc) => this.encodeEvaluation(enc, flips));
     return this.readRecord();
   }
 
@@ -779,6 +787,7 @@ export class GpuTrainer {
       layers: hidden.map((l) => ({ width: l.width, coding: codingOf(settings, l) })),
       millerMadow: settings.millerMadow,
     });
+    this.owned.push(estimator);
     let rowOffset = 0;
     for (const c of chunks) {
       for (const [i] of hidden.entries()) {
@@ -789,7 +798,6 @@ export class GpuTrainer {
       rowOffset += c.rows;
     }
     this.estimation = { estimator, chunks };
-    this.owned.push(estimator);
     if (options.kde) {
       const n = Math.min(labels.length, options.kdeMax ?? KDE_MAX_SAMPLES);
       const layers: KdeState['layers'] = [];

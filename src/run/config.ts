@@ -24,6 +24,7 @@ export const LAYER_ACTIVATIONS = [...ACTIVATION_NAMES, 'magnitude_aware_sign'] a
 export type LayerActivation = (typeof LAYER_ACTIVATIONS)[number];
 
 export const DATASETS = ['bits12', 'mnist', 'digits', 'circle', 'xor', 'spiral', 'gauss'] as const;
+const TOYS: readonly string[] = ['circle', 'xor', 'spiral', 'gauss'];
 export const INITS = ['idnn', 'saxe', 'glorot'] as const;
 export const OPTIMIZERS = ['adam', 'sgd'] as const;
 export const SPLIT_MODES = ['shuffled', 'first-rows'] as const;
@@ -159,9 +160,30 @@ export function parseConfig(input: unknown): RunConfig {
 /** Rules that span fields. */
 function crossCheck(c: RunConfig): void {
   const issues: ConfigIssue[] = [];
-  if (!(c.estimator.lo < c.estimator.hi)) {
-    const message = `the bin range needs lo < hi, got lo = ${c.estimator.lo}, hi = ${c.estimator.hi}`;
+  // lo < hi in f32 too: the bin edges are f32 on the GPU.
+  if (!(Math.fround(c.estimator.lo) < Math.fround(c.estimator.hi))) {
+    const message = `the bin range needs lo < hi (as 32-bit floats), got lo = ${c.estimator.lo}, hi = ${c.estimator.hi}`;
     issues.push({ field: 'estimator.lo', message }, { field: 'estimator.hi', message });
+  }
+  const batchNorm = c.network.hidden.some((l) => l.batchNorm);
+  if (batchNorm && c.batchSize < 2) {
+    issues.push({
+      field: 'batchSize',
+      message: 'batch normalization needs minibatches of at least 2 samples',
+    });
+  }
+  if (TOYS.includes(c.data.name)) {
+    // The split point as src/data/split.ts computes it (numpy's rint): both parts must be non-empty, and
+    // batch normalization needs two training samples.
+    const r = c.data.samples * c.data.trainFraction;
+    const f = Math.floor(r);
+    const nTrain = r - f === 0.5 ? (f % 2 === 0 ? f : f + 1) : Math.round(r);
+    if (nTrain < (batchNorm ? 2 : 1) || nTrain > c.data.samples - 1) {
+      issues.push({
+        field: 'data.trainFraction',
+        message: `${c.data.samples} samples at ${c.data.trainFraction} leave ${nTrain} for training and ${c.data.samples - nTrain} for testing; both need samples${batchNorm ? ' (training at least 2, for batch normalization)' : ''}`,
+      });
+    }
   }
   if (c.data.name === 'mnist' && c.data.split !== 'shuffled') {
     issues.push({

@@ -178,7 +178,8 @@ export class TrainingSession {
   /** Stops early at the current epoch, logging it if it was not ('interrupted'). */
   async interrupt(reason = `stopped after epoch ${this.epoch} of ${this.config.epochs}`): Promise<void> {
     if (this.record.status !== 'complete' || this.epoch >= this.config.epochs) return;
-    if (this.lastLogged !== this.epoch) this.log(this.epoch, await this.trainer.evaluate());
+    if (this.lastLogged !== this.epoch) this.log(this.epoch, await this.trainer.evaluate(true));
+    if (this.record.status !== 'complete') return; // that evaluation found a diverged loss: keep its message
     this.record.status = 'interrupted';
     this.record.message = reason;
     this.finishTiming();
