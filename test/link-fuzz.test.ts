@@ -135,7 +135,14 @@ const validConfig: fc.Arbitrary<RunConfig> = fc
     // The cross-field rules (src/run/config.ts crossCheck).
     if (c.data.name === 'mnist') c.data.split = 'shuffled';
     else for (const l of c.network.hidden) l.width = Math.min(l.width, 4096);
-    if (!(c.estimator.lo < c.estimator.hi)) [c.estimator.lo, c.estimator.hi] = [-1, 1];
+    if (!(Math.fround(c.estimator.lo) < Math.fround(c.estimator.hi)))
+      [c.estimator.lo, c.estimator.hi] = [-1, 1];
+    if (c.network.hidden.some((l) => l.batchNorm)) c.batchSize = Math.max(2, c.batchSize);
+    if (['circle', 'xor', 'spiral', 'gauss'].includes(c.data.name)) {
+      // both parts of the split non-empty, and two training samples for batch normalization
+      c.data.samples = Math.max(c.data.samples, 20);
+      c.data.trainFraction = Math.min(0.9, Math.max(0.1, c.data.trainFraction));
+    }
     return parseConfig(c);
   });
 
