@@ -10,6 +10,7 @@
  *   s.record                        // the result record so far
  *   s.dispose();
  */
+import { median } from '../bench/stats.ts';
 import type { DataFiles } from '../data/types.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { loggedEpochs } from '../info/schedule.ts';
@@ -39,13 +40,6 @@ function estimationSize(record: RunRecord): number {
   const { set } = record.info;
   const { train, test } = record.dataset;
   return set === 'train' ? train : set === 'test' ? test : train + test;
-}
-
-function median(xs: number[]): number {
-  if (!xs.length) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 export class TrainingSession {
@@ -264,6 +258,6 @@ export class TrainingSession {
 
   private finishTiming(): void {
     this.record.timing.total_s = (performance.now() - this.t0) / 1000;
-    this.record.timing.epoch_ms_median = median(this.epochMs);
+    this.record.timing.epoch_ms_median = this.epochMs.length ? median(this.epochMs) : 0;
   }
 }
