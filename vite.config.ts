@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { datasetAssets } from './scripts/vite-plugin-mnist.ts';
 
@@ -17,8 +18,15 @@ export default defineConfig({
   plugins: [datasetAssets()],
   build: {
     target: 'es2022',
-    // src/gpu/node-provider.ts (Dawn) is only ever loaded in Node; keep it out of the browser bundle.
-    rollupOptions: { external: ['webgpu', /^node:/] },
+    rollupOptions: {
+      // Two pages: the app, and the figure page `bitplane reproduce` screenshots (src/cli/figures.ts).
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        figure: fileURLToPath(new URL('./figure.html', import.meta.url)),
+      },
+      // src/gpu/node-provider.ts (Dawn) is only ever loaded in Node; keep it out of the browser bundle.
+      external: ['webgpu', /^node:/],
+    },
   },
   test: {
     pool: 'forks',

@@ -206,11 +206,20 @@ export class BitplaneApp extends LitElement {
     this.bench = route.view === 'bench' ? parseBenchFragment(location.hash) : undefined;
     if ((route.view === 'playground' || route.view === 'compare') && route.rest !== this.lastLink) {
       this.lastLink = route.rest;
-      const { config, issues } = parseLink(route.rest);
-      this.linkIssues = issues;
-      if (serializeLink(config) !== serializeLink(this.config)) this.setConfig(config, false);
+      this.applyLink(route.rest, false);
     }
     if (route.view === 'checks' && this.gpu && !this.results.length && !this.running) void this.check(true);
+  }
+
+  /**
+   * Applies a run link (the fragment after the view): what it gets wrong is shown, the rest becomes the
+   * configuration. An opened link (`write` false: it is in the URL already) changes nothing when it
+   * equals the current configuration; a loaded paper experiment always applies, as an edit does.
+   */
+  private applyLink(link: string, write: boolean) {
+    const { config, issues } = parseLink(link);
+    this.linkIssues = issues;
+    if (write || serializeLink(config) !== serializeLink(this.config)) this.setConfig(config, write);
   }
 
   /** The fragment for a view with the current configuration. */
@@ -363,7 +372,7 @@ export class BitplaneApp extends LitElement {
     this.loadingPreviews.add(name);
     setTimeout(async () => {
       try {
-        const ds = await loadDataset({ name, mnistTrain: 10 }, new Rng(0));
+        const ds = await loadDataset({ name, mnistTrain: 10, mnistTest: 1 }, new Rng(0));
         this.previews = { ...this.previews, [name]: previewImage(ds) };
       } catch {
         // no preview; training will report the problem when it loads the dataset
@@ -396,6 +405,7 @@ export class BitplaneApp extends LitElement {
         return html`<div class="layout"
             @config-edit=${(e: CustomEvent<{ path: FieldPath; value: unknown }>) => this.onEdit(e.detail.path, e.detail.value)}
             @preset=${(e: CustomEvent<{ name: PresetName }>) => this.onPreset(e.detail.name)}
+            @experiment=${(e: CustomEvent<{ fragment: string }>) => this.applyLink(e.detail.fragment, true)}
             @transport=${(e: CustomEvent<{ action: TransportAction }>) => this.onTransport(compare ? 'compare' : 'playground', e.detail.action)}
             @replica-mode=${(e: CustomEvent<{ mode: ReplicaMode }>) => (this.replicaMode = e.detail.mode)}
             @axis-change=${(e: CustomEvent<{ logX?: boolean; logY?: boolean }>) => {
@@ -407,7 +417,7 @@ export class BitplaneApp extends LitElement {
               void this.resetRun('compare');
             }}>
           <run-controls .config=${this.config} .issues=${this.formIssues} .previews=${this.previews} .sources=${DATASET_SOURCES}
-            ?presetsDisabled=${compare}
+            ?presetsDisabled=${compare} view=${compare ? 'compare' : 'playground'}
             note=${compare ? 'DNN vs BNN trains these widths twice, as a DNN and as a BNN (the presets); the layer kinds set here apply in the playground.' : ''}></run-controls>
           ${
             compare

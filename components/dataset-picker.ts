@@ -20,8 +20,8 @@ const TOYS: readonly DatasetName[] = ['circle', 'xor', 'spiral', 'gauss'];
 
 /**
  * The dataset picker: a card with a small preview per dataset (a radio group: arrow keys move between
- * them), where the chosen one comes from, and its options (encoding, samples and noise, MNIST rows,
- * train fraction and split).
+ * them), where the chosen one comes from, and its options (encoding, samples and noise, MNIST training
+ * and test rows, train fraction and split).
  * Properties down: `data` (the configuration's data part), `previews`, `sources`, `issues`.
  * Events up: `config-edit` ({ path, value }).
  */
@@ -115,7 +115,7 @@ export class DatasetPicker extends LitElement {
               : ''
           }
           ${toy ? html`${this.num('Samples', 'samples', { min: 2, max: 100000, step: '1' })}${this.num('Noise (0–0.5)', 'noise', { min: 0, max: 0.5, step: '0.05' })}` : ''}
-          ${d.name === 'mnist' ? this.num('Training images', 'mnistTrain', { min: 1, max: 10000, step: '1' }) : ''}
+          ${d.name === 'mnist' ? html`${this.num('Training images', 'mnistTrain', { min: 1, max: 10000, step: '1' })}${this.num('Test images', 'mnistTest', { min: 1, max: 10000, step: '1' })}` : ''}
           ${
             d.name !== 'mnist'
               ? html`${this.num('Train fraction', 'trainFraction', { min: 0.05, max: 0.95, step: '0.05' })}
@@ -128,7 +128,7 @@ export class DatasetPicker extends LitElement {
           }
         </div>
         ${d.split === 'first-rows' && d.name !== 'mnist' ? html`<p class="hint">IDNNs' unshuffled split: its test set is not a sample of the data (on the 12-bit task, 84 % ones).</p>` : ''}
-        ${d.name === 'mnist' ? html`<p class="hint">MNIST uses its official test set; the browser has the first 10,000 training images.</p>` : ''}
+        ${d.name === 'mnist' ? html`<p class="hint">MNIST uses its official test set (the first N of its 10,000 images); the browser has the first 10,000 training images.</p>` : ''}
       </fieldset>
     `;
   }

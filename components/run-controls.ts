@@ -5,12 +5,15 @@ import { DATASET_DIMS, type PreviewImage } from '../src/view/preview.ts';
 import './dataset-picker.ts';
 import './estimator-controls.ts';
 import './network-editor.ts';
+import './paper-presets.ts';
 import './training-controls.ts';
 
 /**
- * Every control of a run, in the order one sets them up: dataset, network, training, information
- * estimate. Edits bubble up from the panels as `config-edit` and `preset` events.
- * Properties down: `config`, `issues`, `previews`, `sources`, `presetsDisabled`, `note`.
+ * Every control of a run, in the order one sets them up: the paper's experiments (whole configurations),
+ * then dataset, network, training, information estimate. Edits bubble up from the panels as `config-edit`,
+ * `preset` and `experiment` events.
+ * Properties down: `config`, `issues`, `previews`, `sources`, `presetsDisabled`, `note`, `view` (the view
+ * the experiments' links open).
  */
 export class RunControls extends LitElement {
   static override properties = {
@@ -20,6 +23,7 @@ export class RunControls extends LitElement {
     sources: { attribute: false },
     presetsDisabled: { type: Boolean },
     note: { type: String },
+    view: { type: String },
   };
   declare config: RunConfig;
   declare issues: ConfigIssue[];
@@ -27,6 +31,7 @@ export class RunControls extends LitElement {
   declare sources: Partial<Record<DatasetName, string>>;
   declare presetsDisabled: boolean;
   declare note: string;
+  declare view: 'playground' | 'compare';
 
   constructor() {
     super();
@@ -35,6 +40,7 @@ export class RunControls extends LitElement {
     this.sources = {};
     this.presetsDisabled = false;
     this.note = '';
+    this.view = 'playground';
   }
 
   static override styles = css`
@@ -47,6 +53,7 @@ export class RunControls extends LitElement {
     const c = this.config;
     const dims = DATASET_DIMS[c.data.name];
     return html`
+      <section><paper-presets .config=${c} view=${this.view}></paper-presets></section>
       <section><dataset-picker .data=${c.data} .previews=${this.previews} .sources=${this.sources} .issues=${this.issues}></dataset-picker></section>
       <section>
         <network-editor .network=${c.network} .inputs=${dims.inputs} .classes=${dims.classes} .issues=${this.issues} ?presetsDisabled=${this.presetsDisabled}></network-editor>

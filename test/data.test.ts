@@ -334,6 +334,12 @@ describe('MNIST', () => {
     const small = await loadMnist(browser, { train: 123 });
     expect(small.N).toBe(10123);
     expect(same(small.labels.subarray(0, 123), full.labels.subarray(0, 123))).toBe(true);
+    const fewTest = await loadMnist(browser, { train: 5, test: 9999 });
+    expect([fewTest.N, fewTest.predefinedSplit!.test.length]).toEqual([10004, 9999]);
+    expect(same(fewTest.labels.subarray(5), full.labels.subarray(60000, 69999))).toBe(true);
+    expect(
+      same(fewTest.inputs.subarray(5 * MNIST_D), full.inputs.subarray(60000 * MNIST_D, 69999 * MNIST_D)),
+    ).toBe(true);
 
     await expect(loadMnist(browser, { train: 20000 })).rejects.toThrow(/mnistTrain.*10000/);
     const damaged = new Map(assets);
@@ -342,6 +348,32 @@ describe('MNIST', () => {
     damaged.set(MNIST_ASSETS.testLabels.path, await gzip(raw));
     await expect(loadMnist(memoryFiles('browser', damaged))).rejects.toThrow(/test-labels.*SHA-256 mismatch/);
     expect(assets.get(DIGITS_PATH)!.length).toBe(57512);
+  });
+});
+
+describe('MNIST test subset', () => {
+  it('mnistTest takes the first N official test rows, in order, after the training rows', async () => {
+    const full = await loadMnist(nodeFiles(), { train: 100 });
+    const sub = await loadMnist(nodeFiles(), { train: 100, test: 250 });
+    expect([sub.N, sub.D, sub.classes]).toEqual([350, 784, 10]);
+    checkShape(sub);
+    const { train, test } = sub.predefinedSplit!;
+    expect([train.length, test.length, test[0], test[249]]).toEqual([100, 250, 100, 349]);
+    expect(same(sub.labels, full.labels.subarray(0, 350))).toBe(true);
+    expect(same(sub.inputs, full.inputs.subarray(0, 350 * MNIST_D))).toBe(true);
+    // The first test labels of the official t10k file: 7 2 1 0 4 1 4 9 5 9.
+    expect(Array.from(sub.labels.subarray(100, 110))).toEqual([7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);
+    expect((await loadMnist(nodeFiles(), { train: 1, test: 1 })).N).toBe(2);
+    expect(full.predefinedSplit!.test.length).toBe(10000);
+    for (const test of [0, 10001, 2.5])
+      await expect(loadMnist(nodeFiles(), { train: 1, test })).rejects.toThrow(
+        /mnistTest must be an integer in \[1, 10000\]/,
+      );
+  });
+
+  it('loadDataset passes mnistTest through', async () => {
+    const d = await loadDataset({ name: 'mnist', mnistTrain: 10, mnistTest: 30 }, new Rng(1));
+    expect([d.N, d.predefinedSplit!.train.length, d.predefinedSplit!.test.length]).toEqual([40, 10, 30]);
   });
 });
 
@@ -388,6 +420,9 @@ describe('loadDataset', () => {
     bad({ name: 'xor', noise: '0.1' }, /noise must be a number/);
     bad({ name: 'bits12', encoding: 'sign' }, /encoding must be one of binary, pm1, got "sign"/);
     bad({ name: 'mnist', mnistTrain: 60001 }, /mnistTrain must be an integer in \[1, 60000\]/);
+    bad({ name: 'mnist', mnistTest: 0 }, /mnistTest must be an integer in \[1, 10000\], got 0/);
+    bad({ name: 'mnist', mnistTest: 10001 }, /mnistTest must be an integer in \[1, 10000\], got 10001/);
+    expect(validateDatasetSpec({ name: 'mnist', mnistTest: 10000 }, 'browser').mnistTest).toBe(10000);
     bad({ name: 'xor', nosie: 0.1 }, /nosie must be absent \(known fields: name, samples/);
     expect(() => validateDatasetSpec({ name: 'mnist', mnistTrain: 20000 }, 'browser')).toThrow(
       /mnistTrain must be an integer in \[1, 10000\] in the browser/,
@@ -398,6 +433,7 @@ describe('loadDataset', () => {
       noise: 0,
       encoding: 'binary',
       mnistTrain: 10000,
+      mnistTest: 10000,
     });
     await expect(loadDataset({ name: 'gauss', samples: 0 }, new Rng(1))).rejects.toThrow(/samples/);
   });

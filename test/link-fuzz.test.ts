@@ -96,6 +96,7 @@ const validConfig: fc.Arbitrary<RunConfig> = fc
       samples: num('data', 'samples'),
       noise: num('data', 'noise'),
       mnistTrain: num('data', 'mnistTrain'),
+      mnistTest: num('data', 'mnistTest'),
       trainFraction: num('data', 'trainFraction'),
       split: fc.constantFrom(...SPLIT_MODES),
     }),

@@ -71,6 +71,22 @@ describe('links', () => {
   });
 });
 
+describe('MNIST sizes in links', () => {
+  it('mnisttest round-trips, is left out at its default, and a bad value names it', () => {
+    expect(defaultConfig().data.mnistTest).toBe(10000);
+    const config = parseConfig({ data: { name: 'mnist', mnistTrain: 2000, mnistTest: 500 } });
+    const link = serializeLink(config);
+    expect(link).toBe('v=1&data=mnist&mnist=2000&mnisttest=500');
+    expect(parseLink(link)).toEqual({ config, issues: [] });
+    expect(serializeLink(parseConfig({ data: { name: 'mnist', mnistTest: 10000 } }))).toBe('v=1&data=mnist');
+    for (const v of ['0', '10001']) {
+      const { config: c, issues } = parseLink(`v=1&data=mnist&mnisttest=${v}&epochs=3`);
+      expect(issues).toEqual([expect.objectContaining({ key: 'mnisttest', field: 'data.mnistTest' })]);
+      expect([c.data.mnistTest, c.epochs]).toEqual([10000, 3]);
+    }
+  });
+});
+
 describe('estimator settings in links', () => {
   it('round-trip, and an impossible range names the field', () => {
     const config = parseConfig({
@@ -115,6 +131,12 @@ describe('runs that cannot work are refused at validation, naming the field', ()
       'data.trainFraction',
     ]);
     expect(fields({ data: { name: 'circle', samples: 10, trainFraction: 0.5 } })).toEqual([]);
+  });
+  it('an MNIST test subset outside 1..10000', () => {
+    expect(fields({ data: { name: 'mnist', mnistTest: 0 } })).toEqual(['data.mnistTest']);
+    expect(fields({ data: { name: 'mnist', mnistTest: 10001 } })).toEqual(['data.mnistTest']);
+    expect(fields({ data: { name: 'mnist', mnistTest: 1 } })).toEqual([]);
+    expect(fields({ data: { name: 'mnist', mnistTest: 10000 } })).toEqual([]);
   });
   it('a bin range that collapses in 32-bit floats', () => {
     expect(fields({ estimator: { lo: 0, hi: 1e-50 } })).toEqual(['estimator.lo', 'estimator.hi']);

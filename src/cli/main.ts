@@ -2,6 +2,7 @@
 import { GpuUnavailableError, KernelError, LimitError } from '../gpu/errors.ts';
 import { BENCH_USAGE, benchCommand } from './bench-command.ts';
 import { BENCH_INFO_USAGE, benchInfoCommand } from './bench-info-command.ts';
+import { REPRODUCE_USAGE, reproduceCommand } from './reproduce-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
 
 const USAGE = `usage: bitplane <command> [options]
@@ -10,12 +11,15 @@ commands:
   run       train a configuration headless and write its result record
   bench     time the GPU kernels against their peers (TensorFlow.js, the CPU references)
   bench-info  what the information-plane estimate costs in training time
+  reproduce the paper's experiments (DNNs vs BNNs): records, figures, REPRODUCTION.md
 
 ${RUN_USAGE}
 
 ${BENCH_USAGE}
 
-${BENCH_INFO_USAGE}`;
+${BENCH_INFO_USAGE}
+
+${REPRODUCE_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -25,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'bench':
         return await benchCommand(rest);
+      case 'reproduce':
+        return await reproduceCommand(rest);
       case 'bench-info':
         return await benchInfoCommand(rest);
       case undefined:

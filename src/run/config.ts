@@ -65,8 +65,13 @@ export const ConfigSchema = z.strictObject({
       samples: z.number().int().min(2).max(100_000).default(500),
       /** Toys: noise level (TensorFlow Playground's 0–50 %). */
       noise: z.number().min(0).max(0.5).default(0),
-      /** MNIST: how many training images (of 60,000) to use; the test set is the official 10,000. */
+      /** MNIST: how many training images (the first of the official 60,000) to use. */
       mnistTrain: positiveInt(60_000).default(10_000),
+      /**
+       * MNIST: how many test images to use, the first of the official 10,000 in their order (default all).
+       * Fewer make evaluation and the information-plane estimates cheaper (e.g. on a software GPU).
+       */
+      mnistTest: positiveInt(10_000).default(10_000),
       trainFraction: z.number().gt(0).lt(1).default(0.8),
       split: z.enum(SPLIT_MODES).default('shuffled'),
     })

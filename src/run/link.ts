@@ -91,6 +91,7 @@ export const LINK_FIELDS: readonly Field[] = [
   num('samples', 'data', 'samples'),
   num('noise', 'data', 'noise'),
   num('mnist', 'data', 'mnistTrain'),
+  num('mnisttest', 'data', 'mnistTest'),
   num('train', 'data', 'trainFraction'),
   word('split', 'data', 'split'),
   layers,

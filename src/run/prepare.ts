@@ -33,9 +33,9 @@ function rows(ds: Dataset, idx: Uint32Array): { x: Float32Array; y: Uint32Array 
 
 export async function prepareRun(config: RunConfig, files?: DataFiles): Promise<PreparedRun> {
   const root = new Rng(config.seed);
-  const { name, samples, noise, encoding, mnistTrain } = config.data;
+  const { name, samples, noise, encoding, mnistTrain, mnistTest } = config.data;
   const dataset = await loadDataset(
-    { name, samples, noise, encoding, mnistTrain },
+    { name, samples, noise, encoding, mnistTrain, mnistTest },
     root.derive('data'),
     files,
   );

@@ -6,6 +6,8 @@
  *     page stays responsive (no long task over 100 ms while training);
  *   - a link restores every control, and opened twice gives identical result records (exported JSON);
  *   - a malformed link names its bad fields, applies the rest, renders its text as text;
+ *   - the paper experiments: Load stops the run and sets the configuration the experiment's link holds,
+ *     and its link, opened, does the same;
  *   - a diverging run and a lost GPU (the GPU process crashed through the DevTools protocol) stop with a
  *     message and keep their curves;
  *   - the DNN-vs-BNN view trains both; the theme toggle switches the page and the charts.
@@ -13,7 +15,9 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPERIMENTS } from '../../src/run/experiments.ts';
 import type { RunRecord } from '../../src/run/record.ts';
+import { experimentFragment } from '../../src/view/experiments.ts';
 import { type ServedApp, serveApp } from '../browser.ts';
 
 let app: ServedApp;
@@ -252,6 +256,87 @@ describe('the playground in Chromium', () => {
       />0|greater than 0|Too small/i,
     );
     expect(await page.locator('[data-field="optimizer.lr"]').getAttribute('aria-invalid')).toBe('true');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a paper experiment loads with one click, resetting the run, and its link opens it too', async () => {
+    const { page, errors } = await open('v=1&epochs=500&replicas=1');
+    // Something is training: Load must stop it, as a configuration edit does.
+    await page.getByTestId('play').click();
+    await expect
+      .poll(
+        async () => Number(/epoch (\d+)/.exec((await page.getByTestId('epoch').textContent()) ?? '')?.[1]),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBeGreaterThanOrEqual(1);
+    const panel = page.getByTestId('paper-presets');
+    await panel.locator('summary').click();
+    expect(await panel.textContent()).toContain('Paper experiments (Raj et al. 2020)');
+    const items = page.getByTestId('experiment');
+    expect(await items.count()).toBe(EXPERIMENTS.length);
+    expect(await panel.locator('h3').allTextContents()).toEqual([
+      'The 12-bit task (IDNNs)',
+      'MNIST',
+      'The 8×8 digits',
+    ]);
+    // Every experiment links to its own fragment and states its protocol and source.
+    for (const e of EXPERIMENTS) {
+      const item = page.locator(`[data-testid="experiment"][data-id="${e.id}"]`);
+      expect(await item.getByTestId('experiment-link').getAttribute('href')).toBe(
+        `#${experimentFragment(e)}`,
+      );
+      expect(await item.getByTestId('experiment-protocol').textContent()).toBe(e.protocol);
+      expect(await item.textContent()).toContain(e.source);
+    }
+    const relu = EXPERIMENTS.find((e) => e.id === 'bits12-dnn-relu')!;
+    const item = page.locator('[data-testid="experiment"][data-id="bits12-dnn-relu"]');
+    expect(await item.getAttribute('data-current')).toBe('false');
+    await item.getByTestId('experiment-load').click();
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#${experimentFragment(relu)}`);
+    await expect.poll(() => state(page)).toBe('idle');
+    expect(await page.getByTestId('epoch').textContent()).toContain('epoch 0 / 8000');
+    const value = (field: string) => page.locator(`[data-field="${field}"]`).inputValue();
+    expect(await value('batchSize')).toBe('512');
+    expect(await value('epochs')).toBe('8000');
+    expect(await value('replicas')).toBe('8');
+    expect(await value('optimizer.lr')).toBe('0.0004');
+    expect(await value('estimator.discretization')).toBe('width');
+    const rows = page.getByTestId('layer-row');
+    expect(await rows.count()).toBe(5);
+    for (let i = 0; i < 5; i++) {
+      expect(
+        await rows
+          .nth(i)
+          .getByLabel(`layer ${i + 1} activation`)
+          .inputValue(),
+      ).toBe('relu');
+      expect(
+        await rows
+          .nth(i)
+          .getByLabel(`layer ${i + 1} weights`)
+          .inputValue(),
+      ).toBe('float');
+    }
+    expect(await item.getAttribute('data-current')).toBe('true');
+    expect(await page.getByTestId('experiment-current').count()).toBe(1);
+    expect(await page.getByTestId('share-url').inputValue()).toBe(`${app.url}#${experimentFragment(relu)}`);
+    // Following another experiment's link (a hash change, as a pasted link) applies it the same way.
+    const digits = EXPERIMENTS.find((e) => e.id === 'digits-bnn')!;
+    await page
+      .locator('[data-testid="experiment"][data-id="digits-bnn"] [data-testid="experiment-link"]')
+      .click();
+    await expect.poll(() => page.getByTestId('dataset-digits').isChecked()).toBe(true);
+    expect(new URL(page.url()).hash).toBe(`#${experimentFragment(digits)}`);
+    expect(await value('batchSize')).toBe('128');
+    expect(await value('epochs')).toBe('3000');
+    expect(await rows.nth(0).getByLabel('layer 1 activation').inputValue()).toBe('ste_sign');
+    expect(
+      await page.locator('[data-testid="experiment"][data-id="digits-bnn"]').getAttribute('data-current'),
+    ).toBe('true');
+    expect(await page.getByTestId('link-issues').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });

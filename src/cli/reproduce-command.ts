@@ -1,0 +1,288 @@
+/**
+ * `bitplane reproduce [--quick] [--out DIR] [--only IDS] [--jobs N] [--report-only] [--no-figures]`
+ *
+ * Runs the paper's experiments (src/run/experiments.ts) headless, each as its own `bitplane run` child
+ * process (so `--jobs` can run several at once on a machine with cores and a GPU to spare, and one
+ * experiment's failure cannot take the others down), then writes into DIR:
+ *
+ *   reproduction/<id>.json   each experiment's result record (bitplane.run/1)
+ *   reproduction/<id>.png    its figure: information plane, loss and accuracy, drawn by the app's own
+ *                            chart components in headless Chromium (src/cli/figures.ts)
+ *   reproduction/run.json    how the records were made: command, adapter, wall time
+ *   REPRODUCTION.md          the report (src/run/reproduction.ts)
+ *
+ * Ctrl-C (or SIGINT/SIGTERM) stops every experiment after its epoch in flight; what was computed is kept
+ * and the report says which experiments stopped early. `--report-only` rebuilds the figures and the report
+ * from the records already in DIR (e.g. records trained on another machine).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EXPERIMENTS, type Experiment, experimentConfig } from '../run/experiments.ts';
+import type { RunRecord } from '../run/record.ts';
+import { type ReproductionEntry, reproductionMarkdown } from '../run/reproduction.ts';
+
+export const REPRODUCE_USAGE = `usage: bitplane reproduce [options]
+
+  Runs the paper's experiments (Raj et al. 2020: DNNs vs BNNs in the information plane) and writes
+  their records, figures and REPRODUCTION.md.
+options:
+  --quick         the smoke-test version: few epochs and replicas (minutes without a GPU; not evidence)
+  --out DIR       where to write (default: docs/, or docs/quick/ with --quick)
+  --only IDS      comma-separated experiment ids (default: all; --list shows them)
+  --jobs N        experiments run at once, each in its own process (default 1)
+  --report-only   no training: redraw the figures and rewrite the report from DIR's records
+  --no-figures    no figures (they need Chromium: apt-get install -y chromium)
+  --list          list the experiments and their protocols
+exit codes: 0 done, 1 an experiment failed or did not run, 2 bad options, 130 interrupted`;
+
+/** How DIR's records were made: one part per `reproduce` invocation that trained into DIR. */
+export interface Manifest {
+  quick: boolean;
+  parts: { command: string; wall_s: number; started: string; experiments: string[] }[];
+  /** Free text for the report's header: where the records were made, anything unusual. */
+  notes?: string[];
+}
+
+/** The experiments with records in DIR, in table order. */
+const manifestExperiments = (m: Manifest) =>
+  EXPERIMENTS.filter((e) => m.parts.some((p) => p.experiments.includes(e.id)));
+
+const recordsDir = (out: string) => join(out, 'reproduction');
+
+/** The bitplane entry point to start children with: this process's own script (bin/bitplane.mjs). */
+function cliEntry(): string {
+  return process.env.BITPLANE_CLI ?? process.argv[1];
+}
+
+interface ChildResult {
+  code: number | null;
+  stderrTail: string;
+}
+
+/** Runs one experiment as `bitplane run cfg.json --out tmp.json`, its progress lines prefixed by its id. */
+function runChild(
+  e: Experiment,
+  cfgPath: string,
+  outPath: string,
+  children: Set<ChildProcess>,
+): Promise<ChildResult> {
+  const child = spawn(process.execPath, [cliEntry(), 'run', cfgPath, '--out', outPath], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C reaches the parent only, which forwards it once (two
+    // SIGINTs would make the child quit without writing its record).
+    detached: true,
+  });
+  children.add(child);
+  let buffered = '';
+  let tail = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    buffered += chunk;
+    tail = (tail + chunk).slice(-2000);
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) console.error(`[${e.id}] ${line}`);
+  });
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      children.delete(child);
+      if (buffered.trim()) console.error(`[${e.id}] ${buffered}`);
+      resolve({ code, stderrTail: tail.trim().split('\n').slice(-3).join(' / ') });
+    }),
+  );
+}
+
+async function readRecord(path: string): Promise<RunRecord | null> {
+  if (!existsSync(path)) return null;
+  return JSON.parse(await readFile(path, 'utf8')) as RunRecord;
+}
+
+async function train(
+  experiments: readonly Experiment[],
+  quick: boolean,
+  out: string,
+  jobs: number,
+): Promise<{ errors: Map<string, string>; interrupted: boolean; wall_s: number }> {
+  const dir = recordsDir(out);
+  await mkdir(dir, { recursive: true });
+  const tmp = await mkdtemp(join(tmpdir(), 'bitplane-reproduce-'));
+  const children = new Set<ChildProcess>();
+  const errors = new Map<string, string>();
+  let interrupted = false;
+  const stop = () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(
+      '\nreproduce: stopping every experiment after its epoch in flight; writing what was computed',
+    );
+    for (const c of children) c.kill('SIGINT');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const killAll = () => {
+    for (const c of children) c.kill('SIGKILL');
+  };
+  process.on('exit', killAll);
+  const t0 = performance.now();
+  try {
+    const queue = [...experiments];
+    let finished = 0;
+    const worker = async () => {
+      for (let e = queue.shift(); e && !interrupted; e = queue.shift()) {
+        const cfgPath = join(tmp, `${e.id}.config.json`);
+        const recPath = join(tmp, `${e.id}.json`);
+        await writeFile(cfgPath, JSON.stringify(experimentConfig(e, quick)));
+        console.error(`reproduce: ${e.id} started (${e.title})`);
+        const started = performance.now();
+        const { code, stderrTail } = await runChild(e, cfgPath, recPath, children);
+        const record = await readRecord(recPath);
+        finished++;
+        const secs = ((performance.now() - started) / 1000).toFixed(0);
+        if (record) {
+          // Compact JSON: the records are committed with the full report.
+          await writeFile(join(dir, `${e.id}.json`), `${JSON.stringify(record)}\n`);
+          const acc = record.metrics.test_acc.map((r) => r[r.length - 1]);
+          const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
+          console.error(
+            `reproduce: ${e.id} ${record.status} in ${secs} s, test accuracy ${mean.toFixed(3)} ` +
+              `[${finished}/${experiments.length}]`,
+          );
+        } else {
+          const why = `exit code ${code}${stderrTail ? `: ${stderrTail}` : ''}`;
+          errors.set(e.id, why);
+          console.error(`reproduce: ${e.id} failed (${why}) [${finished}/${experiments.length}]`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(jobs, experiments.length) }, worker));
+    for (const e of queue) errors.set(e.id, 'not started: interrupted');
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    process.off('exit', killAll);
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return { errors, interrupted, wall_s: (performance.now() - t0) / 1000 };
+}
+
+export async function reproduceCommand(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        quick: { type: 'boolean' },
+        out: { type: 'string' },
+        only: { type: 'string' },
+        jobs: { type: 'string', default: '1' },
+        'report-only': { type: 'boolean' },
+        'no-figures': { type: 'boolean' },
+        list: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${REPRODUCE_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(REPRODUCE_USAGE);
+    return 0;
+  }
+  if (values.list) {
+    for (const e of EXPERIMENTS) console.log(`${e.id}\n  ${e.protocol}\n  source: ${e.source}\n`);
+    return 0;
+  }
+  const quick = values.quick === true;
+  const out = (values.out as string | undefined) ?? (quick ? 'docs/quick' : 'docs');
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    console.error(`bitplane reproduce: --jobs must be a whole number ≥ 1, got "${values.jobs}"`);
+    return 2;
+  }
+  let experiments: readonly Experiment[] = EXPERIMENTS;
+  if (typeof values.only === 'string') {
+    const ids = values.only.split(',').filter(Boolean);
+    const unknown = ids.filter((id) => !EXPERIMENTS.some((e) => e.id === id));
+    if (unknown.length || !ids.length) {
+      console.error(
+        `bitplane reproduce: unknown experiment(s) ${unknown.join(', ') || '(none given)'}; ` +
+          `known: ${EXPERIMENTS.map((e) => e.id).join(', ')}`,
+      );
+      return 2;
+    }
+    experiments = EXPERIMENTS.filter((e) => ids.includes(e.id));
+  }
+  const dir = recordsDir(out);
+  const manifestPath = join(dir, 'run.json');
+  let manifest: Manifest;
+  let errors = new Map<string, string>();
+  let interrupted = false;
+  const previous = (await readRecord(manifestPath).catch(() => null)) as unknown as Manifest | null;
+  if (values['report-only']) {
+    if (!previous?.parts) {
+      console.error(`bitplane reproduce: --report-only needs ${manifestPath} (from an earlier reproduce)`);
+      return 2;
+    }
+    manifest = previous;
+    if (typeof values.only !== 'string') experiments = manifestExperiments(manifest);
+  } else {
+    const command = `npx bitplane reproduce ${argv.join(' ')}`.trim();
+    const started = new Date().toISOString();
+    const result = await train(experiments, quick, out, jobs);
+    ({ errors, interrupted } = result);
+    const part = { command, wall_s: result.wall_s, started, experiments: experiments.map((e) => e.id) };
+    // `--only` adds to (or redoes part of) the run already in DIR; a whole run starts afresh.
+    const extend = typeof values.only === 'string' && previous?.parts && previous.quick === quick;
+    manifest = extend ? { ...previous, parts: [...previous.parts, part] } : { quick, parts: [part] };
+    experiments = manifestExperiments(manifest);
+    await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+
+  const entries: ReproductionEntry[] = [];
+  for (const e of experiments) {
+    const record = await readRecord(join(dir, `${e.id}.json`)).catch(() => null);
+    entries.push({
+      experiment: e,
+      record,
+      recordPath: record ? `reproduction/${e.id}.json` : undefined,
+      error: record ? undefined : (errors.get(e.id) ?? `no record in ${dir}`),
+    });
+  }
+  let figuresNote: string | undefined;
+  const drawn = entries.filter((e) => e.record);
+  if (values['no-figures']) figuresNote = 'not drawn (--no-figures)';
+  else if (drawn.length) {
+    try {
+      const { renderFigures } = await import('./figures.ts');
+      console.error(`reproduce: drawing ${drawn.length} figures in headless Chromium`);
+      await renderFigures(
+        drawn.map((e) => ({
+          record: e.record as RunRecord,
+          title: e.experiment.title,
+          path: join(dir, `${e.experiment.id}.png`),
+        })),
+      );
+      for (const e of drawn) e.figure = `reproduction/${e.experiment.id}.png`;
+    } catch (err) {
+      figuresNote = `not drawn: ${(err as Error).message}`;
+      console.error(`reproduce: figures ${figuresNote}`);
+    }
+  }
+  const markdown = reproductionMarkdown({
+    quick: manifest.quick,
+    entries,
+    parts: manifest.parts,
+    notes: manifest.notes,
+    figuresNote,
+  });
+  const reportPath = join(out, 'REPRODUCTION.md');
+  await writeFile(reportPath, markdown);
+  console.error(`reproduce: wrote ${reportPath}`);
+  if (interrupted) return 130;
+  return entries.every((e) => e.record?.status === 'complete') ? 0 : 1;
+}
