@@ -106,6 +106,14 @@ export interface LayerEstimator {
   prepareChunk(layer: number, acts: Tensor<'f32'>, rowOffset: number): Promise<ChunkOps>;
   /** Reads every layer's count of counts (one submit): histograms[layer][replica]. */
   readHistograms(): Promise<CodeHistogram[][]>;
+  /**
+   * Encodes the copy of every layer's count of counts into the estimator's own read-back buffer, after
+   * `countOps`: the counts then come back with the caller's submit, and `readEncoded` maps them alongside
+   * the caller's own read-back (no second submit, no second round trip per logged epoch).
+   */
+  encodeReadback(enc: GPUCommandEncoder): void;
+  /** After the submit that ran `encodeReadback`: estimates[layer][replica]. */
+  readEncoded(): Promise<InfoEstimate[][]>;
   /** readHistograms turned into estimates[layer][replica]. */
   read(): Promise<InfoEstimate[][]>;
   destroy(): void;
@@ -127,35 +135,61 @@ export function estimatorBytes(R: number, n: number, classes: number, layers: nu
   return 4 * (layers * R * n * 2 + G * 4 * S + layers * R * S2 * 2 + n + layers);
 }
 
-/** Copies several tensors back in one submit and one map. */
-export async function readTensors<T extends 'u32' | 'f32'>(
-  gpu: Gpu,
-  ts: readonly Tensor<T>[],
-): Promise<HostArray<T>[]> {
+/** Where each tensor lands in a shared read-back buffer. */
+function readbackLayout(ts: readonly Tensor[]): { offsets: number[]; bytes: number } {
   const offsets: number[] = [];
   let bytes = 0;
   for (const t of ts) {
     offsets.push(bytes);
     bytes += Math.max(1, t.size) * 4;
   }
-  const staging = gpu.device.createBuffer({
-    size: Math.max(4, bytes),
-    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    label: 'estimator read-back',
+  return { offsets, bytes: Math.max(4, bytes) };
+}
+
+function encodeCopies(
+  gpu: Gpu,
+  enc: GPUCommandEncoder,
+  ts: readonly Tensor[],
+  to: GPUBuffer,
+  offsets: number[],
+) {
+  ts.forEach((t, i) => {
+    enc.copyBufferToBuffer(gpu.root.unwrap(t.buffer), 0, to, offsets[i], Math.max(1, t.size) * 4);
   });
-  await submit(gpu, 'estimator read-back', (enc) => {
-    ts.forEach((t, i) => {
-      enc.copyBufferToBuffer(gpu.root.unwrap(t.buffer), 0, staging, offsets[i], Math.max(1, t.size) * 4);
-    });
-  });
+}
+
+/** Maps a read-back buffer and splits it into one host array per tensor. */
+async function mapCopies<T extends 'u32' | 'f32'>(
+  staging: GPUBuffer,
+  ts: readonly Tensor<T>[],
+  offsets: number[],
+): Promise<HostArray<T>[]> {
   await staging.mapAsync(GPUMapMode.READ);
   const all = staging.getMappedRange().slice(0);
   staging.unmap();
-  staging.destroy();
   return ts.map((t, i) => {
     const C = t.dtype === 'f32' ? Float32Array : Uint32Array;
     return new C(all, offsets[i], t.size) as HostArray<T>;
   });
+}
+
+/** Copies several tensors back in one submit and one map. */
+export async function readTensors<T extends 'u32' | 'f32'>(
+  gpu: Gpu,
+  ts: readonly Tensor<T>[],
+): Promise<HostArray<T>[]> {
+  const { offsets, bytes } = readbackLayout(ts);
+  const staging = gpu.device.createBuffer({
+    size: bytes,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    label: 'estimator read-back',
+  });
+  try {
+    await submit(gpu, 'estimator read-back', (enc) => encodeCopies(gpu, enc, ts, staging, offsets));
+    return await mapCopies(staging, ts, offsets);
+  } finally {
+    staging.destroy();
+  }
 }
 
 function checkLabels(name: string, labels: ArrayLike<number>, n: number, classes: number): number[] {
@@ -225,8 +259,10 @@ export async function createLayerEstimator(
       perLayer.push(ops);
     }
 
-    const readHistograms = async (): Promise<CodeHistogram[][]> => {
-      const got = await readTensors(gpu, [status, ...cocs]);
+    const readbackTensors = [status, ...cocs];
+    const layout = readbackLayout(readbackTensors);
+    let staging: GPUBuffer | undefined; // encodeReadback's buffer, made on first use
+    const histograms = (got: Uint32Array[]): CodeHistogram[][] => {
       const st = got[0];
       return plans.map((_, l) => {
         if (st[l] !== 0) {
@@ -242,6 +278,12 @@ export async function createLayerEstimator(
         }));
       });
     };
+    const estimates = (hs: CodeHistogram[][]) =>
+      hs.map((perReplica) =>
+        perReplica.map((h) => estimateFromHistogram(h, { millerMadow: options.millerMadow })),
+      );
+    const readHistograms = async (): Promise<CodeHistogram[][]> =>
+      histograms(await readTensors(gpu, readbackTensors));
 
     return {
       R,
@@ -275,14 +317,25 @@ export async function createLayerEstimator(
       },
       readHistograms,
       async read() {
-        const hs = await readHistograms();
-        return hs.map((perReplica) =>
-          perReplica.map((h) => estimateFromHistogram(h, { millerMadow: options.millerMadow })),
-        );
+        return estimates(await readHistograms());
+      },
+      encodeReadback(enc) {
+        staging ??= gpu.device.createBuffer({
+          size: layout.bytes,
+          usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+          label: 'estimator read-back (with the epoch)',
+        });
+        encodeCopies(gpu, enc, readbackTensors, staging, layout.offsets);
+      },
+      async readEncoded() {
+        if (!staging) throw new Error(`${name}: readEncoded() without encodeReadback()`);
+        return estimates(histograms(await mapCopies(staging, readbackTensors, layout.offsets)));
       },
       destroy() {
         destroyTensors(...owned);
         owned.length = 0;
+        staging?.destroy();
+        staging = undefined;
       },
     };
   } catch (e) {

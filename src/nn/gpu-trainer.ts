@@ -737,9 +737,13 @@ export class GpuTrainer {
       else enc.clearBuffer(this.record, k * R4, R4);
       k++;
     }
+    est?.estimator.encodeReadback(enc);
   }
 
   private async readRecord(): Promise<EpochMetrics> {
+    // The estimate's counts were copied in the same submit (encodeEvaluation): map both at once.
+    const info = this.estimation?.estimator.readEncoded();
+    info?.catch(() => {}); // awaited below; no unhandled rejection if the record's map fails first
     await this.record.mapAsync(GPUMapMode.READ);
     const all = new Float32Array(this.record.getMappedRange().slice(0));
     this.record.unmap();
@@ -753,7 +757,7 @@ export class GpuTrainer {
       flipRatio: this.flipOps.map((_, j) => part(4 + j)),
     };
     if (this.estimation) {
-      metrics.info = await this.estimation.estimator.read();
+      metrics.info = await info;
       if (this.estimation.kde) metrics.kde = await this.estimateKde(this.estimation.kde);
     }
     return metrics;
