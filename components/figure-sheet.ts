@@ -2,7 +2,14 @@ import { css, html, LitElement } from 'lit';
 import type { RunRecord } from '../src/run/record.ts';
 import type { Theme } from '../src/view/colors.ts';
 import { curveData } from '../src/view/curves.ts';
-import { colouredPixels, type FigureInk, figureCaption, figureLogX } from '../src/view/figure.ts';
+import {
+  colouredPixels,
+  type FigureInk,
+  figureCaption,
+  figureLogX,
+  UNRELIABLE_RULE,
+  unreliableLayers,
+} from '../src/view/figure.ts';
 import { planeData } from '../src/view/plane.ts';
 import './info-plane.ts';
 import './metric-chart.ts';
@@ -12,8 +19,9 @@ import './metric-chart.ts';
  * at a fixed 1200 px width, the title and a caption (data, network, optimizer, replicas, estimator,
  * adapter, link), then the information plane (replicas as mean ± s.d., as the app shows them by default)
  * beside the loss and accuracy curves. The charts are the app's own info-plane and metric-chart, fed by
- * the same planeData and curveData as the playground; their interactive controls (mode buttons, PNG,
- * log checkboxes) are hidden by a print sheet adopted into their shadow roots.
+ * the same planeData and curveData as the playground, drawn `static` (without their interactive controls:
+ * mode buttons, PNG, log checkboxes). The plane's legend marks a layer unreliable by the report's rule
+ * (near log2 N in most of its points: unreliableLayers), which the caption states.
  *
  * Drawing finishes a few frames after an update (the charts draw in animation frames): `whenDrawn()`
  * resolves then, with each chart's coloured-pixel count, and the element carries `data-ready` from then
@@ -64,24 +72,7 @@ export class FigureSheet extends LitElement {
     .side { display: flex; flex-direction: column; gap: 14px; min-width: 0; }
   `;
 
-  /** Hides the charts' controls: a figure is not interactive. */
-  private static print?: CSSStyleSheet;
-
-  private adoptPrintSheet() {
-    if (!FigureSheet.print) {
-      FigureSheet.print = new CSSStyleSheet();
-      FigureSheet.print.replaceSync('header button, header .row, .foot .row { display: none !important; }');
-    }
-    const sheet = FigureSheet.print;
-    for (const chart of this.renderRoot.querySelectorAll('info-plane, metric-chart')) {
-      const root = chart.shadowRoot;
-      if (root && !root.adoptedStyleSheets.includes(sheet))
-        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    }
-  }
-
   override updated() {
-    this.adoptPrintSheet();
     this.removeAttribute('data-ready');
     const generation = ++this.generation;
     this.drawing = this.settle().then((ink) => {
@@ -135,11 +126,12 @@ export class FigureSheet extends LitElement {
       <div class="caption">${caption.lines.map((l) => html`<p>${l}</p>`)}</div>
       ${caption.warning ? html`<p class="warning" role="alert">${caption.warning}</p>` : ''}
       <div class="charts">
-        <info-plane .plane=${planeData(r)} theme=${this.theme} replicaMode="band"></info-plane>
+        <info-plane static .plane=${planeData(r)} theme=${this.theme} replicaMode="band"
+          .unreliable=${{ layers: unreliableLayers(r), rule: UNRELIABLE_RULE }}></info-plane>
         <div class="side">
-          <metric-chart metric="loss" heading="Loss (cross-entropy)" .data=${curveData(runs, 'loss', { logX })}
+          <metric-chart static metric="loss" heading="Loss (cross-entropy)" .data=${curveData(runs, 'loss', { logX })}
             .epochs=${r.config.epochs} ?logX=${logX} theme=${this.theme}></metric-chart>
-          <metric-chart metric="acc" heading="Accuracy" .data=${curveData(runs, 'acc', { logX })}
+          <metric-chart static metric="acc" heading="Accuracy" .data=${curveData(runs, 'acc', { logX })}
             .epochs=${r.config.epochs} ?logX=${logX} theme=${this.theme}></metric-chart>
         </div>
       </div>

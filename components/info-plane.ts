@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { chrome, epochColor, epochGradient, layerColor, type Theme, withAlpha } from '../src/view/colors.ts';
 import { formatMetric } from '../src/view/format.ts';
-import { epochFraction, type PlaneData, type PlanePoint } from '../src/view/plane.ts';
+import { epochFraction, type PlaneData, type PlanePoint, type PlaneTrajectory } from '../src/view/plane.ts';
 import { controlStyles } from './control-styles.ts';
 import { chartPng, createChart } from './uplot-canvas.ts';
 
@@ -19,8 +19,10 @@ interface Hover {
  * line in the layer's colour), points coloured by epoch (viridis, with a colour bar), replicas as the
  * mean with a ±1 s.d. band (ellipses) or as faint individual paths, the log2 N and H(Y) ceilings dashed,
  * and points whose estimate sits near log2 N drawn hollow (unreliable). The chart is created once and
- * updated with setData; it is recreated when the layers or the theme change.
- * Properties down: `plane`, `theme`, `replicaMode`, `heading`, `filename`, `xRange`/`yRange` (shared axes).
+ * updated with setData; it is recreated when the layers or the theme change. The legend marks a layer
+ * "≈ ceiling, unreliable" when its latest point is near log2 N, unless `unreliable` says which and why.
+ * Properties down: `plane`, `theme`, `replicaMode`, `heading`, `filename`, `xRange`/`yRange` (shared axes),
+ * `static` (no interactive controls: for figures), `unreliable`.
  * Events up: `replica-mode` ({ mode }), `save-file` ({ blob, name }).
  */
 export class InfoPlane extends LitElement {
@@ -32,6 +34,8 @@ export class InfoPlane extends LitElement {
     filename: { type: String },
     xRange: { attribute: false },
     yRange: { attribute: false },
+    static: { type: Boolean },
+    unreliable: { attribute: false },
     hover: { state: true },
   };
   declare plane: PlaneData;
@@ -41,6 +45,10 @@ export class InfoPlane extends LitElement {
   declare filename: string;
   declare xRange?: [number, number];
   declare yRange?: [number, number];
+  /** No interactive controls (replica-mode buttons, PNG): the chart is a figure. */
+  declare static: boolean;
+  /** Which layers (by index into plane.layers) the legend marks unreliable, and the rule (its tooltip). */
+  declare unreliable?: { layers: readonly boolean[]; rule: string };
   declare hover?: Hover;
 
   private chart?: uPlot;
@@ -53,6 +61,12 @@ export class InfoPlane extends LitElement {
     this.replicaMode = 'band';
     this.heading = 'Information plane';
     this.filename = 'information-plane.png';
+    this.static = false;
+  }
+
+  /** Whether the legend marks the layer "≈ ceiling, unreliable". */
+  private flagged(l: PlaneTrajectory, i: number): boolean {
+    return this.unreliable ? (this.unreliable.layers[i] ?? false) : l.unreliableNow;
   }
 
   static override styles = [
@@ -366,7 +380,7 @@ export class InfoPlane extends LitElement {
         ctx.fillRect(x, y - 1.5 * pr, 14 * pr, 3 * pr);
         x += 18 * pr;
         ctx.fillStyle = c.text;
-        const label = `${l.name}${l.unreliableNow ? ' (near log₂N)' : ''}`;
+        const label = `${l.name}${this.flagged(l, i) ? ' (near log₂N)' : ''}`;
         ctx.fillText(label, x, y);
         x += ctx.measureText(label).width + 12 * pr;
       });
@@ -404,11 +418,15 @@ export class InfoPlane extends LitElement {
     return html`
       <header>
         <h2>${this.heading}</h2>
-        <div class="row" role="group" aria-label="Replicas shown as">
+        ${
+          this.static
+            ? ''
+            : html`<div class="row" role="group" aria-label="Replicas shown as">
           <button type="button" aria-pressed=${this.replicaMode === 'band' ? 'true' : 'false'} @click=${() => this.setMode('band')}>mean ± s.d.</button>
           <button type="button" aria-pressed=${this.replicaMode === 'paths' ? 'true' : 'false'} @click=${() => this.setMode('paths')}>each replica</button>
           <button type="button" data-testid="png-plane" aria-label=${`Save ${this.heading} as PNG`} @click=${() => this.savePng()}>PNG</button>
-        </div>
+        </div>`
+        }
       </header>
       <div class="plot" data-testid="info-plane" data-points=${p.layers.reduce((n, l) => n + l.points.length, 0)}>
         ${p.count === 0 ? html`<div class="empty">Each layer's I(X;T) and I(T;Y) appear here as logged epochs are estimated.</div>` : ''}
@@ -419,8 +437,8 @@ export class InfoPlane extends LitElement {
           ${p.layers.map(
             (l, i) =>
               html`<li><span class="sw" style=${`background:${layerColor(i, this.theme)}`}></span>${l.name}${l.binaryOutput ? ' (binary)' : ''}${
-                l.unreliableNow
-                  ? html` <span class="flag" title="the plug-in estimate is near log2 N, where it says little">≈ ceiling, unreliable</span>`
+                this.flagged(l, i)
+                  ? html` <span class="flag" title=${this.unreliable?.rule ?? 'the plug-in estimate is near log2 N, where it says little'}>≈ ceiling, unreliable</span>`
                   : ''
               }</li>`,
           )}

@@ -19,7 +19,8 @@ import { chartPng, createChart } from './uplot-canvas.ts';
  * epoch axis (it grows with the run), linear or log loss axis. Created once, updated with setData, recreated when the series,
  * the axes' kind or the theme change.
  * Properties down: `data`, `metric`, `epochs` (the x axis' end), `logX`, `logY`, `theme`, `heading`,
- * `filename`, `runLabels` (the comparison's run names; colours then go by run).
+ * `filename`, `runLabels` (the comparison's run names; colours then go by run), `static` (no
+ * interactive controls: for figures).
  * Events up: `axis-change` ({ logX?, logY? }), `save-file` ({ blob, name }).
  */
 export class MetricChart extends LitElement {
@@ -33,6 +34,7 @@ export class MetricChart extends LitElement {
     heading: { type: String },
     filename: { type: String },
     runLabels: { attribute: false },
+    static: { type: Boolean },
     cursorIdx: { state: true },
   };
   declare data: CurveData;
@@ -44,6 +46,8 @@ export class MetricChart extends LitElement {
   declare heading: string;
   declare filename: string;
   declare runLabels: string[];
+  /** No interactive controls (PNG, log-axis checkboxes): the chart is a figure. */
+  declare static: boolean;
   declare cursorIdx: number | null;
 
   private chart?: uPlot;
@@ -60,6 +64,7 @@ export class MetricChart extends LitElement {
     this.heading = 'Loss';
     this.filename = 'loss.png';
     this.runLabels = [];
+    this.static = false;
     this.cursorIdx = null;
   }
 
@@ -298,7 +303,7 @@ export class MetricChart extends LitElement {
     return html`
       <header>
         <h2>${this.heading}</h2>
-        <button type="button" data-testid=${`png-${this.metric}`} aria-label=${`Save ${this.heading} as PNG`} @click=${() => this.savePng()}>PNG</button>
+        ${this.static ? '' : html`<button type="button" data-testid=${`png-${this.metric}`} aria-label=${`Save ${this.heading} as PNG`} @click=${() => this.savePng()}>PNG</button>`}
       </header>
       <div class="plot" data-testid=${`chart-${this.metric}`}></div>
       <div class="foot">
@@ -309,16 +314,21 @@ export class MetricChart extends LitElement {
               html`<li><span class=${this.dashed(s) ? 'sw dash' : 'sw'} style=${`border-color:${this.color(s)}`}></span>${s.label} ${formatMetric(at(s))}</li>`,
           )}
         </ul>
-        <div class="row">
+        ${this.static ? '' : this.axisControls()}
+      </div>
+    `;
+  }
+
+  /** The log-axis checkboxes. */
+  private axisControls() {
+    return html`<div class="row">
           <label class="check"><input type="checkbox" .checked=${this.logX} @change=${(e: Event) => this.axisChange({ logX: (e.target as HTMLInputElement).checked })} />log epochs</label>
           ${
             this.metric === 'loss'
               ? html`<label class="check"><input type="checkbox" .checked=${this.logY} @change=${(e: Event) => this.axisChange({ logY: (e.target as HTMLInputElement).checked })} />log loss</label>`
               : ''
           }
-        </div>
-      </div>
-    `;
+        </div>`;
   }
 }
 customElements.define('metric-chart', MetricChart);

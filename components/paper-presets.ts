@@ -3,6 +3,8 @@ import type { RunConfig } from '../src/run/config.ts';
 import { EXPERIMENTS, type Experiment } from '../src/run/experiments.ts';
 import {
   currentExperiment,
+  experimentAppFragment,
+  experimentAppLimit,
   experimentFragment,
   experimentGroups,
   experimentHref,
@@ -12,7 +14,9 @@ import { controlStyles } from './control-styles.ts';
 /**
  * The paper's experiments (src/run/experiments.ts), grouped by dataset: each with its protocol and the
  * source it follows, a link that opens it (copy it, or open it in a new tab) and a Load button. The one
- * the current configuration is, is marked. Collapsed by default: it sits above the controls.
+ * the current configuration is, is marked. Where the browser cannot run the full protocol (MNIST beyond
+ * the training images it holds), the link and Load give the browser variant, and the item says so and
+ * shows the headless command for the full one. Collapsed by default: it sits above the controls.
  * Properties down: `config`, `view` (the view the links open). Events up: `experiment` ({ id, fragment }):
  * the app applies the fragment as it applies an opened link.
  */
@@ -48,11 +52,13 @@ export class PaperPresets extends LitElement {
       .source { color: var(--bp-muted); }
       a { color: var(--bp-accent); font-size: 0.78rem; }
       button { padding: 0.15rem 0.55rem; font-size: 0.8rem; }
+      .app-note { color: var(--bp-muted); }
+      .app-note input { width: 100%; margin-top: 0.15rem; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.72rem !important; color: var(--bp-muted) !important; }
     `,
   ];
 
   private load(e: Experiment) {
-    const detail = { id: e.id, fragment: experimentFragment(e) };
+    const detail = { id: e.id, fragment: experimentAppFragment(e) };
     this.dispatchEvent(new CustomEvent('experiment', { detail, bubbles: true, composed: true }));
   }
 
@@ -69,7 +75,19 @@ export class PaperPresets extends LitElement {
       </div>
       <p data-testid="experiment-protocol">${e.protocol}</p>
       <p class="source">Source: ${e.source}</p>
+      ${this.appNote(e)}
     </li>`;
+  }
+
+  /** Where the app runs less than the protocol: what it runs, and the command for the full one. */
+  private appNote(e: Experiment) {
+    const limit = experimentAppLimit(e);
+    if (!limit) return '';
+    const n = (x: number) => x.toLocaleString('en-US');
+    return html`<p class="app-note" data-testid="experiment-app-note">In the app: the first ${n(limit.appTrain)} of the
+      ${n(limit.protocolTrain)} training images (all the browser holds); the full protocol runs headless:
+      <input type="text" readonly data-testid="experiment-full-command" aria-label=${`Command that runs the full ${e.title}`}
+        .value=${`npx bitplane run '${experimentFragment(e)}'`} @focus=${(ev: Event) => (ev.target as HTMLInputElement).select()} /></p>`;
   }
 
   override render() {

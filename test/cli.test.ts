@@ -4,7 +4,7 @@
  * writing what was computed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -158,5 +158,40 @@ describe('bitplane run', () => {
     expect(r.epochs.length).toBeGreaterThanOrEqual(3);
     expect(r.epochs.length).toBeLessThan(100);
     expect(r.metrics.test_acc[0].length).toBe(r.epochs.length);
+  });
+});
+
+describe('bitplane reproduce', () => {
+  it('Ctrl-C stops the experiment in flight, keeps its record and lists the rest as not started', async () => {
+    const out = join(dir, 'reproduce');
+    // A stale record of the second experiment must not stand in for it.
+    const stale = join(out, 'reproduction', 'bits12-dnn-relu.json');
+    mkdirSync(join(out, 'reproduction'), { recursive: true });
+    writeFileSync(stale, '{"stale": true}');
+    const run = bitplane([
+      'reproduce',
+      '--quick',
+      '--no-figures',
+      '--only',
+      'bits12-dnn-tanh,bits12-dnn-relu',
+      '--out',
+      out,
+    ]);
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      run.child.stderr?.on('data', (d) => {
+        seen += d;
+        if (/\[bits12-dnn-tanh\] epoch \d+\/40/.test(seen)) resolve();
+      });
+    });
+    run.child.kill('SIGINT');
+    const { code, stderr } = await run.done;
+    expect(code, stderr).toBe(130);
+    const r = read(join(out, 'reproduction', 'bits12-dnn-tanh.json'));
+    expect(r.status).toBe('interrupted');
+    expect(existsSync(stale)).toBe(false);
+    const md = readFileSync(join(out, 'REPRODUCTION.md'), 'utf8');
+    expect(md).toContain('bits12-dnn-tanh stopped early (interrupted)');
+    expect(md).toContain('bits12-dnn-relu did not run (not started: interrupted)');
   });
 });

@@ -1,11 +1,20 @@
 /**
- * The figure's pure parts (src/view/figure.ts): its caption from a record, its epoch axis, and the
- * coloured-pixel count that tells a drawn chart from an empty one. The drawing itself is tested in
+ * The figure's pure parts (src/view/figure.ts): its caption from a record, its epoch axis, which layers
+ * its legend marks unreliable (the report's rule), and the coloured-pixel count that tells a drawn chart
+ * from an empty one. The drawing itself is tested in
  * Chromium (test/e2e/figures.test.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { analyzeRecord, UNRELIABLE_SHARE } from '../src/run/reproduction.ts';
 import { chrome, layerColor, seriesColors, viridisRgb } from '../src/view/colors.ts';
-import { colouredPixels, figureCaption, figureLogX } from '../src/view/figure.ts';
+import {
+  colouredPixels,
+  figureCaption,
+  figureLogX,
+  UNRELIABLE_RULE,
+  unreliableLayers,
+} from '../src/view/figure.ts';
+import { planeData } from '../src/view/plane.ts';
 import { binaryHidden, floatHidden, syntheticRecord } from './figure-records.ts';
 
 const idnn = [0, 1, 3, 10, 30, 100, 300];
@@ -45,6 +54,38 @@ describe('figure caption', () => {
     expect(lines[1]).toContain('1 replica from seed 1 · stopped at epoch 2 of 50, 3 logged (every schedule)');
     expect(lines[1]).toContain('sign codes counted exactly, 30 bins in [-1, 1]');
     expect(warning).toBe('diverged: the loss became NaN at epoch 3');
+  });
+});
+
+describe('figure legend: unreliable layers', () => {
+  // Three layers over 7 logged epochs and 2 replicas: the first is near log2 N only at the last epoch,
+  // the second for most of the run but not at the end, the third in exactly half of its points.
+  const rec = syntheticRecord({ replicas: 2, epochs: idnn, hidden: binaryHidden([10, 7, 5]) });
+  const near = (l: number, r: number, i: number) =>
+    l === 0 ? i === 6 : l === 1 ? i < 5 : (r === 0 && i < 4) || (r === 1 && i < 3);
+  rec.info.near_ceiling = rec.info.near_ceiling.map((rep, r) =>
+    rep.map((e, i) => e.map((_, l) => near(l, r, i))),
+  );
+
+  it('follows the report: near log2 N in more than half of the (replica, epoch) points', () => {
+    expect(unreliableLayers(rec)).toEqual([false, true, false]);
+    expect(analyzeRecord(rec).layers.map((l) => l.nearCeilingShare > UNRELIABLE_SHARE)).toEqual(
+      unreliableLayers(rec),
+    );
+    // Not the app's rule (the latest point), which would flag the first layer and not the second.
+    expect(planeData(rec).layers.map((l) => l.unreliableNow)).toEqual([true, false, false]);
+  });
+
+  it('the caption states the rule when a layer is marked, and only then', () => {
+    const { lines } = figureCaption(rec);
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe(`≈ ceiling, unreliable: ${UNRELIABLE_RULE}.`);
+    expect(UNRELIABLE_RULE).toContain('more than 50 % of the layer');
+    const clean = syntheticRecord({ replicas: 2, epochs: idnn, hidden: binaryHidden([10, 7, 5]) });
+    expect(unreliableLayers(clean)).toEqual([false, false, false]);
+    expect(figureCaption(clean).lines).toHaveLength(3);
+    const empty = syntheticRecord({ replicas: 2, epochs: [], hidden: binaryHidden([4]) });
+    expect(unreliableLayers(empty)).toEqual([false]);
   });
 });
 

@@ -88,8 +88,8 @@ describe('verdicts', () => {
     ]);
     const v = datasetVerdict('bits12', a);
     expect(v.verdict).toBe('holds');
-    expect(v.bnn).toEqual({ whileFitting: 2, reliable: 3, layers: 3 });
-    expect(v.dnn).toEqual({ afterFitting: 2, reliable: 3, layers: 3 });
+    expect(v.bnn).toMatchObject({ whileFitting: 2, counted: 3, layers: 3 });
+    expect(v.dnn).toMatchObject({ afterFitting: 2, counted: 3, layers: 3 });
   });
 
   it('says so when the results go against the claim', () => {
@@ -115,10 +115,35 @@ describe('verdicts', () => {
         analysis: analyzeRecord(record('dnn', [AFTER, AFTER], [true, true])),
       },
     ];
-    expect(a[1].analysis.layers.every((l) => !l.reliable && l.nearCeilingShare === 1)).toBe(true);
+    expect(a[1].analysis.layers.every((l) => l.excluded === 'near log2 N in 100 % of points')).toBe(true);
     const v = datasetVerdict('mnist', a);
     expect(v.verdict).toBe('cannot tell');
-    expect(v.text).toMatch(/tanh DNN: no reliable layer/);
+    expect(v.text).toMatch(/tanh DNN: no layer counted/);
+  });
+
+  it('leaves out layers that fit at epoch 0, and runs whose fitting the logged points miss', () => {
+    const startFit = record('bnn', [WHILE]);
+    for (const rep of startFit.info.ity) for (const e of rep) e[0] = 1; // I(T;Y) at its maximum from epoch 0
+    const l = analyzeRecord(startFit).layers[0];
+    expect(l.fitAtStartShare).toBe(1);
+    expect(l.excluded).toMatch(/at epoch 0 in 3\/3 replicas: no fitting to locate/);
+
+    const fast = record('dnn', [AFTER]);
+    for (const rep of fast.metrics.train_acc)
+      for (let e = 0; e < rep.length; e++) rep[e] = e ? 0.9 + 0.01 * e : 0.1;
+    const a = analyzeRecord(fast);
+    expect(a.unresolved?.epoch).toBe(1);
+    expect(a.layers[0].excluded).toBe('fitting not resolved by the logged epochs');
+  });
+
+  it('compares the share measure and says when it points against the claim', () => {
+    const bnnSlow = record('bnn', [[6, 6, 6, 6, 6, 5, 3]]); // compresses late: few joint steps
+    const dnnJoint = record('dnn', [[2, 4, 6, 6.2, 5, 4, 3]]);
+    const v = datasetVerdict('bits12', [
+      { experiment: exp('bits12-bnn-ste-sign'), analysis: analyzeRecord(bnnSlow) },
+      { experiment: exp('bits12-dnn-tanh'), analysis: analyzeRecord(dnnJoint) },
+    ]);
+    expect(v.shareText).toMatch(/BNNs \d+ %, tanh DNN \d+ %\. \*\*This measure points against the claim\*\*/);
   });
 
   it('the ReLU DNN is not part of the DNN side', () => {
@@ -154,7 +179,7 @@ describe('reproductionMarkdown', () => {
     expect(md).toContain('digits-bnn did not run (exit code 1: no adapter)');
     expect(md).toContain('**Not run**: exit code 1: no adapter.');
     expect(md).toMatch(
-      /\| hidden 2 \| 4 \| float, tanh \| 4 \| 4 \| .* \| after fitting \(3\/3\) \| reliable \|/,
+      /\| hidden 2 \| 4 \| float, tanh \| 4 \| 4 \| .* \| after fitting \(3\/3\) \| counted \|/,
     );
     expect(md).toContain('- Wall time: 90 s; 2 of 3 experiments ran, 1 of them to the end of their protocol');
     expect(md).not.toMatch(/NaN|undefined/);

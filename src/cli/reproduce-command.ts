@@ -37,7 +37,8 @@ options:
   --report-only   no training: redraw the figures and rewrite the report from DIR's records
   --no-figures    no figures (they need Chromium: apt-get install -y chromium)
   --list          list the experiments and their protocols
-exit codes: 0 done, 1 an experiment failed or did not run, 2 bad options, 130 interrupted`;
+exit codes: 0 every experiment ran its whole protocol, 1 one failed, did not run or stopped early,
+            2 bad options, 130 interrupted`;
 
 /** How DIR's records were made: one part per `reproduce` invocation that trained into DIR. */
 export interface Manifest {
@@ -60,6 +61,7 @@ function cliEntry(): string {
 
 interface ChildResult {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stderrTail: string;
 }
 
@@ -88,10 +90,10 @@ function runChild(
     for (const line of lines) if (line.trim()) console.error(`[${e.id}] ${line}`);
   });
   return new Promise((resolve) =>
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       children.delete(child);
       if (buffered.trim()) console.error(`[${e.id}] ${buffered}`);
-      resolve({ code, stderrTail: tail.trim().split('\n').slice(-3).join(' / ') });
+      resolve({ code, signal, stderrTail: tail.trim().split('\n').slice(-3).join(' / ') });
     }),
   );
 }
@@ -109,61 +111,89 @@ async function train(
 ): Promise<{ errors: Map<string, string>; interrupted: boolean; wall_s: number }> {
   const dir = recordsDir(out);
   await mkdir(dir, { recursive: true });
+  // This run's results replace the old ones: a stale record must never stand in for a failed experiment.
+  for (const e of experiments) {
+    await rm(join(dir, `${e.id}.json`), { force: true });
+    await rm(join(dir, `${e.id}.png`), { force: true });
+  }
   const tmp = await mkdtemp(join(tmpdir(), 'bitplane-reproduce-'));
   const children = new Set<ChildProcess>();
   const errors = new Map<string, string>();
   let interrupted = false;
   const stop = () => {
-    if (interrupted) return;
+    if (interrupted) {
+      // A second Ctrl-C: the children quit at once (a second SIGINT makes `bitplane run` exit 130).
+      console.error('\nreproduce: stopping now, without writing the epochs in flight');
+      for (const c of children) c.kill('SIGINT');
+      return;
+    }
     interrupted = true;
     console.error(
-      '\nreproduce: stopping every experiment after its epoch in flight; writing what was computed',
+      '\nreproduce: stopping every experiment after its epoch in flight; writing what was computed ' +
+        '(Ctrl-C again to stop at once)',
     );
     for (const c of children) c.kill('SIGINT');
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // The children sit in their own process group (runChild): a closed terminal reaches only us.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const sig of signals) process.on(sig, stop);
   const killAll = () => {
     for (const c of children) c.kill('SIGKILL');
   };
   process.on('exit', killAll);
   const t0 = performance.now();
-  try {
-    const queue = [...experiments];
-    let finished = 0;
-    const worker = async () => {
-      for (let e = queue.shift(); e && !interrupted; e = queue.shift()) {
-        const cfgPath = join(tmp, `${e.id}.config.json`);
-        const recPath = join(tmp, `${e.id}.json`);
-        await writeFile(cfgPath, JSON.stringify(experimentConfig(e, quick)));
-        console.error(`reproduce: ${e.id} started (${e.title})`);
-        const started = performance.now();
-        const { code, stderrTail } = await runChild(e, cfgPath, recPath, children);
-        const record = await readRecord(recPath);
-        finished++;
-        const secs = ((performance.now() - started) / 1000).toFixed(0);
-        if (record) {
-          // Compact JSON: the records are committed with the full report.
-          await writeFile(join(dir, `${e.id}.json`), `${JSON.stringify(record)}\n`);
-          const acc = record.metrics.test_acc.map((r) => r[r.length - 1]);
-          const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
-          console.error(
-            `reproduce: ${e.id} ${record.status} in ${secs} s, test accuracy ${mean.toFixed(3)} ` +
-              `[${finished}/${experiments.length}]`,
-          );
-        } else {
-          const why = `exit code ${code}${stderrTail ? `: ${stderrTail}` : ''}`;
-          errors.set(e.id, why);
-          console.error(`reproduce: ${e.id} failed (${why}) [${finished}/${experiments.length}]`);
-        }
+  const queue = [...experiments];
+  let finished = 0;
+  const runOne = async (e: Experiment) => {
+    const cfgPath = join(tmp, `${e.id}.config.json`);
+    const recPath = join(tmp, `${e.id}.json`);
+    await writeFile(cfgPath, JSON.stringify(experimentConfig(e, quick)));
+    if (interrupted) {
+      errors.set(e.id, 'not started: interrupted');
+      return;
+    }
+    console.error(`reproduce: ${e.id} started (${e.title})`);
+    const started = performance.now();
+    const { code, signal, stderrTail } = await runChild(e, cfgPath, recPath, children);
+    const record = await readRecord(recPath);
+    finished++;
+    const secs = ((performance.now() - started) / 1000).toFixed(0);
+    if (record) {
+      // Compact JSON: the records are committed with the full report.
+      await writeFile(join(dir, `${e.id}.json`), `${JSON.stringify(record)}\n`);
+      const acc = record.metrics.test_acc.map((r) => r[r.length - 1]);
+      const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
+      console.error(
+        `reproduce: ${e.id} ${record.status} in ${secs} s, test accuracy ${mean.toFixed(3)} ` +
+          `[${finished}/${experiments.length}]`,
+      );
+    } else {
+      const why = interrupted
+        ? 'interrupted before its first epoch was written'
+        : `${signal ? `killed by ${signal}` : `exit code ${code}`}${stderrTail ? `: ${stderrTail}` : ''}`;
+      errors.set(e.id, why);
+      console.error(`reproduce: ${e.id} failed (${why}) [${finished}/${experiments.length}]`);
+    }
+  };
+  const worker = async () => {
+    while (!interrupted) {
+      const e = queue.shift();
+      if (!e) break;
+      try {
+        await runOne(e);
+      } catch (err) {
+        // One experiment's trouble (a corrupt record, a full disk) must not orphan the others.
+        errors.set(e.id, (err as Error).message);
+        console.error(`reproduce: ${e.id} failed: ${(err as Error).message}`);
       }
-    };
+    }
+  };
+  try {
     await Promise.all(Array.from({ length: Math.min(jobs, experiments.length) }, worker));
     for (const e of queue) errors.set(e.id, 'not started: interrupted');
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    process.off('exit', killAll);
+    for (const sig of signals) process.off(sig, stop);
+    if (children.size === 0) process.off('exit', killAll);
     await rm(tmp, { recursive: true, force: true });
   }
   return { errors, interrupted, wall_s: (performance.now() - t0) / 1000 };
@@ -224,12 +254,18 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
   let interrupted = false;
   const previous = (await readRecord(manifestPath).catch(() => null)) as unknown as Manifest | null;
   if (values['report-only']) {
+    if (typeof values.only === 'string') {
+      console.error(
+        'bitplane reproduce: --report-only rewrites the whole report from every record in DIR; leave out --only',
+      );
+      return 2;
+    }
     if (!previous?.parts) {
       console.error(`bitplane reproduce: --report-only needs ${manifestPath} (from an earlier reproduce)`);
       return 2;
     }
     manifest = previous;
-    if (typeof values.only !== 'string') experiments = manifestExperiments(manifest);
+    experiments = manifestExperiments(manifest);
   } else {
     const command = `npx bitplane reproduce ${argv.join(' ')}`.trim();
     const started = new Date().toISOString();
@@ -267,12 +303,18 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
           path: join(dir, `${e.experiment.id}.png`),
         })),
       );
-      for (const e of drawn) e.figure = `reproduction/${e.experiment.id}.png`;
     } catch (err) {
       figuresNote = `not drawn: ${(err as Error).message}`;
       console.error(`reproduce: figures ${figuresNote}`);
     }
   }
+  // Link every figure on disk: this run's, or (figures skipped or failed) those drawn before from the
+  // same records — a trained experiment's old figure was deleted with its old record.
+  for (const e of drawn) {
+    if (existsSync(join(dir, `${e.experiment.id}.png`))) e.figure = `reproduction/${e.experiment.id}.png`;
+  }
+  if (values['no-figures'] && drawn.some((e) => e.figure))
+    figuresNote = 'not redrawn (--no-figures); the figures already in the folder are linked';
   const markdown = reproductionMarkdown({
     quick: manifest.quick,
     entries,

@@ -16,6 +16,25 @@ export interface PhaseMeasures {
   jointShare: number;
 }
 
+/**
+ * Indices of the I(X;T) peak (the first, on ties) and of the first point where I(T;Y) reaches 90 % of its
+ * largest value (if it never rises above 0 — Miller–Madow can push it below — its maximum).
+ */
+export function peakAndFit(ixt: readonly number[], ity: readonly number[]): { peak: number; fit: number } {
+  let peak = 0;
+  let top = 0;
+  for (let i = 1; i < ixt.length; i++) if (ixt[i] > ixt[peak]) peak = i;
+  for (let i = 1; i < ity.length; i++) if (ity[i] > ity[top]) top = i;
+  const target = ity[top] > 0 ? 0.9 * ity[top] : ity[top];
+  return {
+    peak,
+    fit: Math.max(
+      0,
+      ity.findIndex((v) => v >= target),
+    ),
+  };
+}
+
 export function phaseMeasures(
   epochs: readonly number[],
   ixt: readonly number[],
@@ -26,18 +45,12 @@ export function phaseMeasures(
       `phaseMeasures: ${epochs.length} epochs, ${ixt.length} I(X;T), ${ity.length} I(T;Y) values`,
     );
   }
-  let peak = 0;
-  let top = 0;
-  for (let i = 1; i < ixt.length; i++) if (ixt[i] > ixt[peak]) peak = i;
-  for (let i = 1; i < ity.length; i++) if (ity[i] > ity[top]) top = i;
-  // 90 % of the largest I(T;Y); if it never rises above 0 (Miller–Madow can push it below), its maximum.
-  const target = ity[top] > 0 ? 0.9 * ity[top] : ity[top];
-  const at90 = ity.findIndex((v) => v >= target);
+  const { peak, fit } = peakAndFit(ixt, ity);
   let joint = 0;
   for (let i = 1; i < epochs.length; i++) if (ixt[i] < ixt[i - 1] && ity[i] > ity[i - 1]) joint++;
   return {
     ixtPeakEpoch: epochs[peak],
-    ity90Epoch: epochs[Math.max(0, at90)],
+    ity90Epoch: epochs[fit],
     jointShare: epochs.length > 1 ? joint / (epochs.length - 1) : 0,
   };
 }
@@ -48,7 +61,7 @@ export interface Spread {
   max: number;
 }
 
-function spread(xs: readonly number[]): Spread {
+export function spread(xs: readonly number[]): Spread {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let sum = 0;
@@ -113,15 +126,7 @@ export function compressionTiming(ixt: readonly number[], ity: readonly number[]
   if (ixt.length === 0 || ixt.length !== ity.length) {
     throw new Error(`compressionTiming: ${ixt.length} I(X;T) and ${ity.length} I(T;Y) values`);
   }
-  let peak = 0;
-  let top = 0;
-  for (let i = 1; i < ixt.length; i++) if (ixt[i] > ixt[peak]) peak = i;
-  for (let i = 1; i < ity.length; i++) if (ity[i] > ity[top]) top = i;
-  const target = ity[top] > 0 ? 0.9 * ity[top] : ity[top];
-  const fit = Math.max(
-    0,
-    ity.findIndex((v) => v >= target),
-  );
+  const { peak, fit } = peakAndFit(ixt, ity);
   let low = ixt[peak];
   let lowWhileFitting = ixt[peak];
   for (let i = peak; i < ixt.length; i++) {

@@ -13,7 +13,9 @@
 import {
   type CompressionTiming,
   compressionTiming,
+  peakAndFit,
   type Spread,
+  spread,
   strictMajority,
   summarizePhases,
 } from '../info/phases.ts';
@@ -54,7 +56,10 @@ export interface LayerAnalysis {
   kind: string;
   /** Share of (replica, logged epoch) pairs whose I(X;T) estimate is near the log2 N ceiling. */
   nearCeilingShare: number;
-  reliable: boolean;
+  /** Share of replicas whose I(T;Y) is already ≥ 90 % of its maximum at epoch 0 (no fitting to locate). */
+  fitAtStartShare: number;
+  /** Why the layer is left out of the verdicts (null: counted). */
+  excluded: string | null;
   phases: { ixtPeakEpoch: Spread; ity90Epoch: Spread; jointShare: Spread };
   /** Per replica. */
   timings: CompressionTiming[];
@@ -66,16 +71,14 @@ export interface LayerAnalysis {
 
 export interface ExperimentAnalysis {
   layers: LayerAnalysis[];
+  finalTrainAcc: Spread;
   finalTestAcc: Spread;
   epochsDone: number;
-}
-
-function spread(xs: readonly number[]): Spread {
-  return {
-    mean: xs.reduce((a, b) => a + b, 0) / xs.length,
-    min: Math.min(...xs),
-    max: Math.max(...xs),
-  };
+  /**
+   * Set when most of the training accuracy's gain is already there at the first logged epoch after 0: the
+   * logged points cannot tell compression while fitting from compression after it.
+   */
+  unresolved: { epoch: number; share: number } | null;
 }
 
 function layerKind(l: RunRecord['layers'][number]): string {
@@ -85,10 +88,24 @@ function layerKind(l: RunRecord['layers'][number]): string {
 
 /** A layer is unreliable when its estimate is near the ceiling for more than half the logged points. */
 export const UNRELIABLE_SHARE = 0.5;
+/** Fitting is unresolved when the first logged epoch already has this share of the accuracy's gain. */
+export const UNRESOLVED_GAIN = 0.8;
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function fitResolution(record: RunRecord): ExperimentAnalysis['unresolved'] {
+  const acc = (e: number) => mean(record.metrics.train_acc.map((rep) => rep[e]));
+  const n = record.epochs.length;
+  if (n < 3) return { epoch: record.epochs[n - 1] ?? 0, share: 1 };
+  const gain = acc(n - 1) - acc(0);
+  const share = gain > 0 ? (acc(1) - acc(0)) / gain : 0;
+  return share >= UNRESOLVED_GAIN ? { epoch: record.epochs[1], share } : null;
+}
 
 export function analyzeRecord(record: RunRecord): ExperimentAnalysis {
   const { epochs, info, metrics } = record;
   const phases = summarizePhases(epochs, info.ixt, info.ity);
+  const unresolved = fitResolution(record);
   const layers = info.layers.map((index, j): LayerAnalysis => {
     const layer = record.layers[index];
     let near = 0;
@@ -98,31 +115,46 @@ export function analyzeRecord(record: RunRecord): ExperimentAnalysis {
         count++;
         if (e[j]) near++;
       }
+    const ity = info.ity.map((rep) => rep.map((e) => e[j]));
     const measures = info.ixt.map((rep, r) =>
       compressionTiming(
         rep.map((e) => e[j]),
-        info.ity[r].map((e) => e[j]),
+        ity[r],
       ),
     );
+    const fitAtStart = ity.filter((t) => peakAndFit(t, t).fit === 0 && Math.max(...t) > 0).length;
     const timings = measures.map((m) => m.timing);
     const nearCeilingShare = count ? near / count : 0;
+    const fitAtStartShare = fitAtStart / ity.length;
+    const excluded =
+      nearCeilingShare > UNRELIABLE_SHARE
+        ? `near log2 N in ${f(100 * nearCeilingShare)} % of points`
+        : fitAtStartShare > UNRELIABLE_SHARE
+          ? `I(T;Y) ≥ 90 % of its maximum at epoch 0 in ${fitAtStart}/${ity.length} replicas: no fitting to locate`
+          : unresolved
+            ? 'fitting not resolved by the logged epochs'
+            : null;
     return {
       index,
       name: layer.name,
       width: layer.width,
       kind: layerKind(layer),
       nearCeilingShare,
-      reliable: nearCeilingShare <= UNRELIABLE_SHARE,
+      fitAtStartShare,
+      excluded,
       phases: phases[j],
       timings,
       timing: strictMajority(timings),
-      compression: measures.reduce((a, m) => a + m.compression, 0) / measures.length,
+      compression: mean(measures.map((m) => m.compression)),
     };
   });
+  const last = (rows: number[][]) => spread(rows.map((rep) => rep[rep.length - 1] ?? Number.NaN));
   return {
     layers,
-    finalTestAcc: spread(metrics.test_acc.map((rep) => rep[rep.length - 1] ?? Number.NaN)),
+    finalTrainAcc: last(metrics.train_acc),
+    finalTestAcc: last(metrics.test_acc),
     epochsDone: epochs[epochs.length - 1] ?? 0,
+    unresolved,
   };
 }
 
@@ -131,12 +163,14 @@ export type Verdict = 'holds' | 'does not hold' | 'partly' | 'cannot tell';
 export interface DatasetVerdict {
   dataset: Experiment['dataset'];
   verdict: Verdict;
-  /** Reliable layers of the BNNs that compress while fitting / all reliable BNN layers. */
-  bnn: { whileFitting: number; reliable: number; layers: number };
-  /** Reliable layers of the tanh DNNs that compress after fitting / all reliable tanh DNN layers. */
-  dnn: { afterFitting: number; reliable: number; layers: number };
+  /** Counted layers of the BNNs (see LayerAnalysis.excluded) that compress while fitting / all counted. */
+  bnn: { whileFitting: number; counted: number; layers: number; jointShare: number };
+  /** Counted layers of the tanh DNNs that compress after fitting / all counted. */
+  dnn: { afterFitting: number; counted: number; layers: number; jointShare: number };
   /** One or two sentences. */
   text: string;
+  /** SCIENCE.md §1's share measure, compared; says so when it points against the claim. */
+  shareText: string;
 }
 
 const isTanhDnn = (e: Experiment) =>
@@ -149,11 +183,12 @@ export function datasetVerdict(
   const mine = analyzed.filter((a) => a.experiment.dataset === dataset);
   const tally = (side: typeof mine, want: CompressionTiming) => {
     const all = side.flatMap((a) => a.analysis.layers);
-    const reliable = all.filter((l) => l.reliable);
+    const counted = all.filter((l) => l.excluded === null);
     return {
-      hit: reliable.filter((l) => l.timing === want).length,
-      reliable: reliable.length,
+      hit: counted.filter((l) => l.timing === want).length,
+      counted: counted.length,
       layers: all.length,
+      jointShare: counted.length ? mean(counted.map((l) => l.phases.jointShare.mean)) : Number.NaN,
     };
   };
   const b = tally(
@@ -164,34 +199,45 @@ export function datasetVerdict(
     mine.filter((a) => isTanhDnn(a.experiment)),
     'after-fitting',
   );
-  const bnn = { whileFitting: b.hit, reliable: b.reliable, layers: b.layers };
-  const dnn = { afterFitting: d.hit, reliable: d.reliable, layers: d.layers };
-  const bnnText = b.reliable
-    ? `BNNs: ${b.hit} of ${b.reliable} reliable layers compress while fitting`
+  const bnn = { whileFitting: b.hit, counted: b.counted, layers: b.layers, jointShare: b.jointShare };
+  const dnn = { afterFitting: d.hit, counted: d.counted, layers: d.layers, jointShare: d.jointShare };
+  const none = 'no layer counted (unreliable estimates or unresolved fitting)';
+  const bnnText = b.counted
+    ? `BNNs: ${b.hit} of ${b.counted} counted layers compress while fitting`
     : b.layers
-      ? 'BNNs: no reliable layer (all near the log2 N ceiling)'
+      ? `BNNs: ${none}`
       : 'BNNs: not run';
-  const dnnText = d.reliable
-    ? `tanh DNN: ${d.hit} of ${d.reliable} reliable layers compress after fitting (separate phases)`
+  const dnnText = d.counted
+    ? `tanh DNN: ${d.hit} of ${d.counted} counted layers compress after fitting (separate phases)`
     : d.layers
-      ? 'tanh DNN: no reliable layer (all near the log2 N ceiling)'
+      ? `tanh DNN: ${none}`
       : 'tanh DNN: not run';
   let verdict: Verdict;
-  if (!b.reliable || !d.reliable) verdict = 'cannot tell';
+  if (!b.counted || !d.counted) verdict = 'cannot tell';
   else {
-    const bnnOk = b.hit * 2 > b.reliable;
-    const dnnOk = d.hit * 2 > d.reliable;
+    const bnnOk = b.hit * 2 > b.counted;
+    const dnnOk = d.hit * 2 > d.counted;
     verdict = bnnOk && dnnOk ? 'holds' : bnnOk || dnnOk ? 'partly' : 'does not hold';
   }
   const failing =
     verdict === 'partly'
-      ? b.hit * 2 > b.reliable
+      ? b.hit * 2 > b.counted
         ? ' The DNN side disagrees with the claim: its layers do not show separate phases here.'
         : ' The BNN side disagrees with the claim: most of its layers do not compress while fitting here.'
       : verdict === 'does not hold'
         ? ' Both sides disagree with the claim here.'
         : '';
-  return { dataset, verdict, bnn, dnn, text: `${bnnText}; ${dnnText}.${failing}` };
+  let shareText = '';
+  if (b.counted && d.counted) {
+    const pct = (x: number) => `${f(100 * x)} %`;
+    shareText =
+      `Share of logged steps in which I(X;T) falls while I(T;Y) rises (SCIENCE.md §1), mean over counted layers: ` +
+      `BNNs ${pct(b.jointShare)}, tanh DNN ${pct(d.jointShare)}.` +
+      (b.jointShare > d.jointShare
+        ? ''
+        : ' **This measure points against the claim**: the DNN spends at least as large a share of its steps compressing while fitting as the BNNs do.');
+  }
+  return { dataset, verdict, bnn, dnn, text: `${bnnText}; ${dnnText}.${failing}`, shareText };
 }
 
 const f = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
@@ -236,10 +282,17 @@ function experimentSection(entry: ReproductionEntry, analysis: ExperimentAnalysi
     );
   }
   out.push(
-    `- Final test accuracy: ${range(analysis.finalTestAcc, 3)} over ${record.config.replicas} replicas; ` +
-      `${record.epochs.length} logged epochs; ${record.timing.total_s.toFixed(0)} s ` +
-      `(${record.timing.epoch_ms_median.toFixed(1)} ms per epoch, median).`,
+    `- Final accuracy, train / test: ${range(analysis.finalTrainAcc, 3)} / ${range(analysis.finalTestAcc, 3)} ` +
+      `over ${record.config.replicas} replicas; ${record.epochs.length} logged epochs; ` +
+      `${record.timing.total_s.toFixed(0)} s (${record.timing.epoch_ms_median.toFixed(1)} ms per epoch, median).`,
   );
+  if (analysis.unresolved) {
+    out.push(
+      `- **Fitting is not resolved**: the first logged epoch after the initialisation (epoch ${analysis.unresolved.epoch}) ` +
+        `already has ${f(100 * analysis.unresolved.share)} % of the training accuracy's gain, so the logged points cannot ` +
+        'tell compression while fitting from compression after it; no layer of this run is counted in the verdicts.',
+    );
+  }
   if (entry.recordPath) out.push(`- Record: [${entry.recordPath}](${entry.recordPath})`);
   out.push('');
   if (entry.figure) out.push(`![${e.title}](${entry.figure})`, '');
@@ -250,11 +303,14 @@ function experimentSection(entry: ReproductionEntry, analysis: ExperimentAnalysi
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   );
   for (const l of analysis.layers) {
-    const reliability = l.reliable
-      ? l.nearCeilingShare > 0
-        ? `reliable (near ceiling ${f(100 * l.nearCeilingShare)} %)`
-        : 'reliable'
-      : `**unreliable**: near log2 N in ${f(100 * l.nearCeilingShare)} % of points`;
+    const near =
+      l.nearCeilingShare > 0 ? ` (near ceiling in ${f(100 * l.nearCeilingShare)} % of points)` : '';
+    const reliability =
+      l.excluded === null
+        ? `counted${near}`
+        : l.excluded.startsWith('near log2 N')
+          ? `**unreliable**: ${l.excluded}`
+          : `not counted: ${l.excluded}`;
     out.push(
       `| ${l.name} | ${l.width} | ${l.kind} | ${range(l.phases.ixtPeakEpoch)} | ${range(l.phases.ity90Epoch)} | ` +
         `${range({ mean: 100 * l.phases.jointShare.mean, min: 100 * l.phases.jointShare.min, max: 100 * l.phases.jointShare.max })} % | ` +
@@ -268,7 +324,7 @@ function experimentSection(entry: ReproductionEntry, analysis: ExperimentAnalysi
 export function reproductionMarkdown(input: ReproductionInput): string {
   const analyzed = input.entries.map((entry) => ({
     entry,
-    analysis: entry.record ? analyzeRecord(entry.record) : null,
+    analysis: entry.record?.epochs.length ? analyzeRecord(entry.record) : null,
   }));
   const done = analyzed.filter(
     (a): a is { entry: ReproductionEntry & { record: RunRecord }; analysis: ExperimentAnalysis } =>
@@ -332,9 +388,10 @@ export function reproductionMarkdown(input: ReproductionInput): string {
     '- **compressing while fitting**: the share of steps between logged epochs in which I(X;T) falls while I(T;Y) rises.',
     '- **compression**: C = I(X;T) at its peak minus its lowest value after the peak (bits).',
     '- **when it compresses**: *no compression* if C < max(0.05 bit, 5 % of the peak); *while fitting* if at least half of C happens before the 90 % I(T;Y) epoch; else *after fitting*. The count is over replicas; *mixed* when no timing holds for more than half of them.',
-    `- **estimate**: a layer whose plug-in I(X;T) is near log2 N (nearly every sample has its own code) in more than ${f(100 * UNRELIABLE_SHARE)} % of the (replica, epoch) points says little about compression: it is **unreliable** and left out of the verdicts.`,
+    `- **estimate**: a layer is counted in the verdicts unless (a) its plug-in I(X;T) is near log2 N (nearly every sample has its own code) in more than ${f(100 * UNRELIABLE_SHARE)} % of the (replica, epoch) points — the estimate is **unreliable** and says little about compression; (b) in more than half of the replicas its I(T;Y) is already at 90 % of its maximum at epoch 0 (nearly unique codes carry the label trivially), so there is no fitting to locate; or (c) the run's training accuracy gains ${f(100 * UNRESOLVED_GAIN)} % or more by its first logged epoch, so the logged points cannot resolve fitting at all.`,
+    "- The figures' legends mark a layer *≈ ceiling* when its estimate is near log2 N at the last logged epoch; the tables use the share of points.",
     '',
-    "Verdict per dataset: the claim **holds** when more than half of the BNNs' reliable layers compress *while fitting* and more than half of the tanh DNN's reliable layers compress *after fitting*; **partly** when one side does; **does not hold** when neither does; **cannot tell** without reliable layers on both sides. The ReLU DNN is reported beside it: Saxe et al. (2018) found that ReLU networks do not compress, so it is a check on the estimator, not part of the claim.",
+    "Verdict per dataset: the claim **holds** when more than half of the BNNs' counted layers compress *while fitting* and more than half of the tanh DNN's counted layers compress *after fitting*; **partly** when one side does; **does not hold** when neither does; **cannot tell** without counted layers on both sides. The pooled verdict is only a summary: the table after it gives every experiment, quantizer by quantizer, and SCIENCE.md §1's share measure is compared below the verdicts, whichever way it points. The ReLU DNN is reported beside it: Saxe et al. (2018) found that ReLU networks do not compress, so it is a check on the estimator, not part of the claim.",
     '',
     '## Verdicts',
     '',
@@ -343,18 +400,41 @@ export function reproductionMarkdown(input: ReproductionInput): string {
   );
   for (const v of verdicts) out.push(`| ${DATASET_TITLES[v.dataset]} | **${v.verdict}** | ${v.text} |`);
   out.push('');
+  for (const v of verdicts) if (v.shareText) out.push(`${DATASET_TITLES[v.dataset]}: ${v.shareText}`, '');
+  out.push(
+    '| experiment | accuracy, train / test | counted layers | while fitting | after fitting | no compression | mixed | compressing while fitting (mean share, counted layers) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const a of done) {
+    const counted = a.analysis.layers.filter((l) => l.excluded === null);
+    const n = (t: CompressionTiming | null) => counted.filter((l) => l.timing === t).length;
+    const share = counted.length ? `${f(100 * mean(counted.map((l) => l.phases.jointShare.mean)))} %` : '–';
+    const early = a.entry.record.status === 'complete' ? '' : ` (stopped at epoch ${a.analysis.epochsDone})`;
+    out.push(
+      `| ${a.entry.experiment.id}${early} | ${f(a.analysis.finalTrainAcc.mean, 3)} / ${f(a.analysis.finalTestAcc.mean, 3)} | ` +
+        `${counted.length} of ${a.analysis.layers.length} | ${n('while-fitting')} | ${n('after-fitting')} | ${n('none')} | ${n(null)} | ${share} |`,
+    );
+  }
+  out.push('');
   const relu = done.filter((a) => a.entry.experiment.id.includes('relu'));
   for (const a of relu) {
-    const reliable = a.analysis.layers.filter((l) => l.reliable);
-    const none = reliable.filter((l) => l.timing === 'none').length;
+    const counted = a.analysis.layers.filter((l) => l.excluded === null);
+    const none = counted.filter((l) => l.timing === 'none').length;
     out.push(
-      `ReLU check (${a.entry.experiment.title}): ${none} of ${reliable.length} reliable layers show no compression` +
-        `${reliable.length && none * 2 > reliable.length ? ', as Saxe et al. report.' : '; Saxe et al. report none, so this differs from them.'}`,
+      `ReLU check (${a.entry.experiment.title}): ` +
+        (counted.length
+          ? `${none} of ${counted.length} counted layers show no compression` +
+            (none * 2 > counted.length
+              ? ', as Saxe et al. report.'
+              : '; Saxe et al. report none, so this differs from them.')
+          : 'cannot tell: no layer counted.'),
       '',
     );
   }
   const unreliable = done.flatMap((a) =>
-    a.analysis.layers.filter((l) => !l.reliable).map((l) => `${a.entry.experiment.id} ${l.name}`),
+    a.analysis.layers
+      .filter((l) => l.excluded?.startsWith('near log2 N'))
+      .map((l) => `${a.entry.experiment.id} ${l.name}`),
   );
   if (unreliable.length) {
     out.push(

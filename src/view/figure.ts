@@ -6,11 +6,15 @@
  *   figureCaption(record) → { lines: ['bits12 (3277 train, 819 test) · 12–10–7–5–2 · hidden: binary
  *                                      weights + BN, ste_sign · Adam lr 0.0004, batch 512', …],
  *                            warning: null | 'diverged: …' }
+ *   unreliableLayers(record) → per estimated layer, whether the legend marks it "≈ ceiling, unreliable":
+ *                           by the report's rule (near log2 N in most of its points), not the app's (at
+ *                           the latest point); a caption line then states the rule
  *   colouredPixels(rgba)  → how many pixels are coloured: the axes, grid and text are grey, the
  *                           trajectories, bands and curves are not (Okabe–Ito and viridis), so an
  *                           empty chart counts (nearly) 0.
  */
 import type { RunRecord } from '../run/record.ts';
+import { UNRELIABLE_SHARE } from '../run/reproduction.ts';
 import { formatDuration } from './format.ts';
 
 /** What a figure's charts drew: coloured pixels per chart (see colouredPixels). */
@@ -48,7 +52,33 @@ function estimatorText(record: CaptionRecord): string {
   return parts.join(', ');
 }
 
-/** The caption lines under a figure's title, and a warning when the run did not complete. */
+/** The legend's rule for "≈ ceiling, unreliable" in a figure (the chart's tooltip, the caption's line). */
+export const UNRELIABLE_RULE = `I(X;T) near log2 N in more than ${100 * UNRELIABLE_SHARE} % of the layer's (replica, epoch) points, as in the report`;
+
+/**
+ * Per estimated layer (info.layers' order, as planeData's), whether its estimate is unreliable by the
+ * report's rule (src/run/reproduction.ts): near the log2 N ceiling in more than UNRELIABLE_SHARE of its
+ * (replica, logged epoch) points.
+ */
+export function unreliableLayers(record: {
+  info: Pick<RunRecord['info'], 'layers' | 'near_ceiling'>;
+}): boolean[] {
+  return record.info.layers.map((_, j) => {
+    let near = 0;
+    let count = 0;
+    for (const rep of record.info.near_ceiling)
+      for (const e of rep) {
+        count++;
+        if (e[j]) near++;
+      }
+    return count > 0 && near / count > UNRELIABLE_SHARE;
+  });
+}
+
+/**
+ * The caption lines under a figure's title, and a warning when the run did not complete. When a layer is
+ * marked unreliable, the last line says by which rule.
+ */
 export function figureCaption(record: CaptionRecord): { lines: string[]; warning: string | null } {
   const c = record.config;
   const d = record.dataset;
@@ -75,6 +105,7 @@ export function figureCaption(record: CaptionRecord): { lines: string[]; warning
     ].join(' · '),
     `${record.adapter.name}${record.timing.total_s > 0 ? `, ${formatDuration(record.timing.total_s)}` : ''} · #${record.link}`,
   ];
+  if (unreliableLayers(record).some(Boolean)) lines.push(`≈ ceiling, unreliable: ${UNRELIABLE_RULE}.`);
   const warning =
     record.status === 'complete' ? null : `${record.status}${record.message ? `: ${record.message}` : ''}`;
   return { lines, warning };

@@ -17,7 +17,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPERIMENTS } from '../../src/run/experiments.ts';
 import type { RunRecord } from '../../src/run/record.ts';
-import { experimentFragment } from '../../src/view/experiments.ts';
+import { experimentAppFragment, experimentFragment } from '../../src/view/experiments.ts';
 import { type ServedApp, serveApp } from '../browser.ts';
 
 let app: ServedApp;
@@ -282,14 +282,25 @@ describe('the playground in Chromium', () => {
       'MNIST',
       'The 8×8 digits',
     ]);
-    // Every experiment links to its own fragment and states its protocol and source.
+    // Every experiment links to its own fragment (as far as the browser runs it) and states its protocol
+    // and source; MNIST's say that the app trains on 10,000 images and give the full run's command.
     for (const e of EXPERIMENTS) {
       const item = page.locator(`[data-testid="experiment"][data-id="${e.id}"]`);
       expect(await item.getByTestId('experiment-link').getAttribute('href')).toBe(
-        `#${experimentFragment(e)}`,
+        `#${experimentAppFragment(e)}`,
       );
       expect(await item.getByTestId('experiment-protocol').textContent()).toBe(e.protocol);
       expect(await item.textContent()).toContain(e.source);
+      const note = item.getByTestId('experiment-app-note');
+      if (e.dataset === 'mnist') {
+        expect(experimentAppFragment(e)).not.toBe(experimentFragment(e));
+        expect(await note.textContent()).toMatch(
+          /In the app: the first 10,000 of the\s+60,000 training images/,
+        );
+        expect(await item.getByTestId('experiment-full-command').inputValue()).toBe(
+          `npx bitplane run '${experimentFragment(e)}'`,
+        );
+      } else expect(await note.count()).toBe(0);
     }
     const relu = EXPERIMENTS.find((e) => e.id === 'bits12-dnn-relu')!;
     const item = page.locator('[data-testid="experiment"][data-id="bits12-dnn-relu"]');
@@ -336,6 +347,16 @@ describe('the playground in Chromium', () => {
     expect(
       await page.locator('[data-testid="experiment"][data-id="digits-bnn"]').getAttribute('data-current'),
     ).toBe('true');
+    expect(await page.getByTestId('link-issues').count()).toBe(0);
+    // An MNIST experiment loads as its browser variant (the 10,000 training images the browser holds),
+    // and is still marked as that experiment.
+    const mnist = EXPERIMENTS.find((e) => e.id === 'mnist-bnn')!;
+    const mnistItem = page.locator('[data-testid="experiment"][data-id="mnist-bnn"]');
+    await mnistItem.getByTestId('experiment-load').click();
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#${experimentAppFragment(mnist)}`);
+    expect(await page.getByTestId('dataset-mnist').isChecked()).toBe(true);
+    expect(await value('data.mnistTrain')).toBe('10000');
+    expect(await mnistItem.getAttribute('data-current')).toBe('true');
     expect(await page.getByTestId('link-issues').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
