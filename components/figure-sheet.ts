@@ -51,18 +51,11 @@ export class FigureSheet extends LitElement {
   }
 
   static override styles = css`
+    /* The palette's custom properties come from components/theme.css (figure.html links it). */
     :host {
-      --bp-surface: #ffffff; --bp-text: #1f2329; --bp-muted: #5d6472; --bp-border: #d9dde4;
-      --bp-button: #f3f4f7; --bp-input: #ffffff; --bp-accent: #1f63d6; --bp-on-accent: #ffffff;
-      --bp-bad: #b3261e; --bp-bad-bg: #fdf0ef; --bp-good: #1b7f3b;
       display: block; box-sizing: border-box; width: 1200px; padding: 18px 24px 12px;
       background: var(--bp-surface); color: var(--bp-text);
       font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; line-height: 1.4;
-    }
-    :host([theme='dark']) {
-      --bp-surface: #16181d; --bp-text: #e3e6ec; --bp-muted: #9aa2b1; --bp-border: #30343d;
-      --bp-button: #242832; --bp-input: #1d2027; --bp-accent: #5b9bff; --bp-on-accent: #0b1020;
-      --bp-bad: #ff7b72; --bp-bad-bg: #2a1716; --bp-good: #56d37f;
     }
     h1 { font-size: 1.3rem; font-weight: 650; margin: 0 0 0.25rem; }
     .caption { margin: 0; font-size: 0.78rem; color: var(--bp-muted); overflow-wrap: anywhere; }
