@@ -3,19 +3,9 @@
  * Playwright with WebGPU on (SwiftShader without a GPU). The work is src/cli/serve-app.ts's, which
  * `bitplane reproduce` shares for its figures.
  */
-import {
-  chromiumPath,
-  QUIET_ARGS,
-  type ServedApp,
-  serveApp as serve,
-  WEBGPU_ARGS,
-} from '../src/cli/serve-app.ts';
+import { type ServedApp, serveApp as serve } from '../src/cli/serve-app.ts';
 
 export type { ServedApp };
-
-export const CHROMIUM = chromiumPath();
-
-export const CHROMIUM_ARGS = [...WEBGPU_ARGS, ...QUIET_ARGS];
 
 export function serveApp(): Promise<ServedApp> {
   return serve({ webgpu: true });

@@ -8,12 +8,10 @@
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
-
-/** The repository root: vite.config.ts, index.html and figure.html live there. */
-const ROOT = fileURLToPath(new URL(/* @vite-ignore */ '../../', import.meta.url));
+// The repository root: vite.config.ts, index.html and figure.html live there.
+import { REPO_ROOT as ROOT } from '../data/node-files.ts';
 
 /** WebGPU in Chromium (on SwiftShader's Vulkan where there is no GPU). */
 export const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan'];
