@@ -91,6 +91,23 @@ export const UNRELIABLE_SHARE = 0.5;
 /** Fitting is unresolved when the first logged epoch already has this share of the accuracy's gain. */
 export const UNRESOLVED_GAIN = 0.8;
 
+/**
+ * Per estimated layer (info.layers' order), the share of its (replica, logged epoch) points whose I(X;T)
+ * estimate is near the log2 N ceiling (0 without points). A layer is unreliable above UNRELIABLE_SHARE.
+ */
+export function nearCeilingShares(info: Pick<RunRecord['info'], 'layers' | 'near_ceiling'>): number[] {
+  return info.layers.map((_, j) => {
+    let near = 0;
+    let count = 0;
+    for (const rep of info.near_ceiling)
+      for (const e of rep) {
+        count++;
+        if (e[j]) near++;
+      }
+    return count ? near / count : 0;
+  });
+}
+
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function fitResolution(record: RunRecord): ExperimentAnalysis['unresolved'] {
@@ -106,15 +123,9 @@ export function analyzeRecord(record: RunRecord): ExperimentAnalysis {
   const { epochs, info, metrics } = record;
   const phases = summarizePhases(epochs, info.ixt, info.ity);
   const unresolved = fitResolution(record);
+  const nearShares = nearCeilingShares(info);
   const layers = info.layers.map((index, j): LayerAnalysis => {
     const layer = record.layers[index];
-    let near = 0;
-    let count = 0;
-    for (const rep of info.near_ceiling)
-      for (const e of rep) {
-        count++;
-        if (e[j]) near++;
-      }
     const ity = info.ity.map((rep) => rep.map((e) => e[j]));
     const measures = info.ixt.map((rep, r) =>
       compressionTiming(
@@ -124,7 +135,7 @@ export function analyzeRecord(record: RunRecord): ExperimentAnalysis {
     );
     const fitAtStart = ity.filter((t) => peakAndFit(t, t).fit === 0 && Math.max(...t) > 0).length;
     const timings = measures.map((m) => m.timing);
-    const nearCeilingShare = count ? near / count : 0;
+    const nearCeilingShare = nearShares[j];
     const fitAtStartShare = fitAtStart / ity.length;
     const excluded =
       nearCeilingShare > UNRELIABLE_SHARE

@@ -14,7 +14,7 @@
  *                           empty chart counts (nearly) 0.
  */
 import type { RunRecord } from '../run/record.ts';
-import { UNRELIABLE_SHARE } from '../run/reproduction.ts';
+import { nearCeilingShares, UNRELIABLE_SHARE } from '../run/reproduction.ts';
 import { formatDuration } from './format.ts';
 
 /** What a figure's charts drew: coloured pixels per chart (see colouredPixels). */
@@ -63,16 +63,7 @@ export const UNRELIABLE_RULE = `I(X;T) near log2 N in more than ${100 * UNRELIAB
 export function unreliableLayers(record: {
   info: Pick<RunRecord['info'], 'layers' | 'near_ceiling'>;
 }): boolean[] {
-  return record.info.layers.map((_, j) => {
-    let near = 0;
-    let count = 0;
-    for (const rep of record.info.near_ceiling)
-      for (const e of rep) {
-        count++;
-        if (e[j]) near++;
-      }
-    return count > 0 && near / count > UNRELIABLE_SHARE;
-  });
+  return nearCeilingShares(record.info).map((share) => share > UNRELIABLE_SHARE);
 }
 
 /**
