@@ -98,9 +98,10 @@ function runChild(
   );
 }
 
-async function readRecord(path: string): Promise<RunRecord | null> {
+/** A JSON file (a record, the manifest), or null when there is none. */
+async function readJson<T>(path: string): Promise<T | null> {
   if (!existsSync(path)) return null;
-  return JSON.parse(await readFile(path, 'utf8')) as RunRecord;
+  return JSON.parse(await readFile(path, 'utf8')) as T;
 }
 
 async function train(
@@ -155,7 +156,7 @@ async function train(
     console.error(`reproduce: ${e.id} started (${e.title})`);
     const started = performance.now();
     const { code, signal, stderrTail } = await runChild(e, cfgPath, recPath, children);
-    const record = await readRecord(recPath);
+    const record = await readJson<RunRecord>(recPath);
     finished++;
     const secs = ((performance.now() - started) / 1000).toFixed(0);
     if (record) {
@@ -252,7 +253,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
   let manifest: Manifest;
   let errors = new Map<string, string>();
   let interrupted = false;
-  const previous = (await readRecord(manifestPath).catch(() => null)) as unknown as Manifest | null;
+  const previous = await readJson<Manifest>(manifestPath).catch(() => null);
   if (values['report-only']) {
     if (typeof values.only === 'string') {
       console.error(
@@ -281,7 +282,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
 
   const entries: ReproductionEntry[] = [];
   for (const e of experiments) {
-    const record = await readRecord(join(dir, `${e.id}.json`)).catch(() => null);
+    const record = await readJson<RunRecord>(join(dir, `${e.id}.json`)).catch(() => null);
     entries.push({
       experiment: e,
       record,
