@@ -296,6 +296,12 @@ export interface CodeCountsArgs {
   r0?: number;
 }
 
+/** The status word the counting kernels flag overflows in. */
+function expectStatusWord(name: string, status: Tensor, statusIndex: number): void {
+  if (statusIndex >= status.size)
+    throw new ShapeError(`${name}: no status word ${statusIndex} in [${status.shape}]`);
+}
+
 /** Replica groups: a table [G, 2, S, 2] for replicas r0 … r0 + G − 1 of R. */
 function expectGroup(name: string, table: Tensor, R: number, r0: number): [number, number] {
   const [G, , S] = table.shape;
@@ -327,8 +333,7 @@ export async function prepareCodeCounts(
   if (S < 2 * n || S !== pow2AtLeast(S)) {
     throw new ShapeError(`${name}: table [${table.shape.join(', ')}] needs S a power of two ≥ 2n = ${2 * n}`);
   }
-  if (statusIndex >= status.size)
-    throw new ShapeError(`${name}: no status word ${statusIndex} in [${status.shape}]`);
+  expectStatusWord(name, status, statusIndex);
   const pipeline = await kernelPipeline(gpu, codeCountsKernel, version, CODE_COUNTS_TUNING);
   const params = createUniform(gpu, CountParams, { R: G, n, S, statusIndex, r0 }, `${name} params`);
   const bindGroup = gpu.root.unwrap(
@@ -402,8 +407,7 @@ export async function prepareCountOfCounts(
       `${name}: coc [${coc.shape.join(', ')}] needs S2 a power of two ≥ ${countTableSizes(n, classes).S2}`,
     );
   }
-  if (statusIndex >= status.size)
-    throw new ShapeError(`${name}: no status word ${statusIndex} in [${status.shape}]`);
+  expectStatusWord(name, status, statusIndex);
   const pipeline = await kernelPipeline(gpu, countOfCountsKernel, version, COUNT_OF_COUNTS_TUNING);
   const params = createUniform(
     gpu,
