@@ -157,8 +157,11 @@ function describeKind(layers: Json[], file: string): { kind: Kind; variant: stri
 
 /** One record's JSON, checked; throws a StudyInputError naming the file and the field. */
 export function parseRecord(json: unknown, file: string): ParsedRecord {
-  if (field(json, 'schema', file) !== 'bitplane.run/1')
-    throw new StudyInputError(`${file}: schema must be "bitplane.run/1"`);
+  const schema = (json as Json | null)?.schema;
+  if (schema !== 'bitplane.run/1')
+    throw new StudyInputError(
+      `${file}: schema must be "bitplane.run/1", got ${schema === undefined ? 'none' : JSON.stringify(schema)}`,
+    );
   const config = field(json, 'config', file) as Json;
   const dataset = field(config, 'data.name', file);
   if (typeof dataset !== 'string')
@@ -254,7 +257,7 @@ export function parseRecord(json: unknown, file: string): ParsedRecord {
   const { seed: _seed, replicas: _r, log: _log, ...rest } = config;
   return {
     file,
-    key: JSON.stringify([dataset, rest]),
+    key: JSON.stringify([dataset, kind, variant, widths, rest]),
     label: `${kind} ${variant} ${widths}`,
     dataset,
     kind,
