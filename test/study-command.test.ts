@@ -180,6 +180,19 @@ describe('bitplane study', () => {
     expect(pooled.replicas).toHaveLength(8);
   });
 
+  it('cuts a replica whose numbers stop (a diverged replica) at its last finite epoch', async () => {
+    const rec = record({ kind: 'BNN', seed: 5, replicas: 2, fitIndex: 8 }) as {
+      metrics: { train_acc: (number | null)[][] };
+    };
+    rec.metrics.train_acc[1][9] = null;
+    const path = write(join(dir, 'diverged.json'), rec);
+    const r = await study([path, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as StudyReport;
+    expect(report.cut).toEqual([`${path}: replica 1 has numbers only up to epoch 80`]);
+    expect(report.primary.experiments[0].replicas.map((x) => x.lastEpoch)).toEqual([110, 80]);
+  });
+
   it('calls a side with fewer than 5 fitted replicas undecidable', async () => {
     const r = await study([join(records, 'bnn-a.json'), join(records, 'dnn.json')]);
     expect(r.code, r.stderr).toBe(0);

@@ -58,6 +58,8 @@ export interface ReplicaResult {
   file: string;
   replica: number;
   lastEpoch: number;
+  /** The epoch of the lowest test loss in the analysed span. */
+  testMinEpoch: number;
   gain: number;
   /** e_fit by accuracy (null: did not fit). */
   fitEpoch: number | null;
@@ -123,6 +125,7 @@ export function analyzeReplica(
     file: s.file,
     replica: s.replica,
     lastEpoch: s.epochs[len - 1] ?? 0,
+    testMinEpoch: s.epochs[testLossMinIndex(s.testLoss.slice(0, len))] ?? 0,
     gain: fit.gain,
     fitEpoch: fit.index === null ? null : s.epochs[fit.index],
   };

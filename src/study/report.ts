@@ -104,8 +104,8 @@ function experimentRows(xs: readonly ExperimentResult[]): string[] {
 
 function fitRows(xs: readonly ExperimentResult[]): string[] {
   const rows = [
-    '| dataset | experiment | e_fit (min–max) | accuracy gain (min–max) | last epoch (min–max) |',
-    '|---|---|---|---|---|',
+    '| dataset | experiment | e_fit (min–max) | accuracy gain (min–max) | lowest test loss at epoch (min–max) | last epoch (min–max) |',
+    '|---|---|---|---|---|---|',
   ];
   const range = (v: number[], d = 0) =>
     v.length ? `${Math.min(...v).toFixed(d)}–${Math.max(...v).toFixed(d)}` : '–';
@@ -115,7 +115,7 @@ function fitRows(xs: readonly ExperimentResult[]): string[] {
       `| ${x.dataset} | ${x.label} | ${range(fitted.map((r) => r.fitEpoch as number))} | ${range(
         x.replicas.map((r) => r.gain),
         2,
-      )} | ${range(x.replicas.map((r) => r.lastEpoch))} |`,
+      )} | ${range(x.replicas.map((r) => r.testMinEpoch))} | ${range(x.replicas.map((r) => r.lastEpoch))} |`,
     );
   }
   return rows;
