@@ -193,6 +193,36 @@ describe('bitplane study', () => {
     expect(report.primary.experiments[0].replicas.map((x) => x.lastEpoch)).toEqual([110, 80]);
   });
 
+  it('reads several named estimates (info.estimates, info.kde) and sweeps them; binary layers keep their exact codes', async () => {
+    const est = join(dir, 'estimators');
+    mkdirSync(est);
+    const bnn = record({ kind: 'BNN', seed: 1, replicas: 6, fitIndex: 8 }) as {
+      info: Record<string, unknown>;
+    };
+    const nulls = (bnn.info.ixt as number[][][]).map((r) => r.map((e) => e.map(() => null)));
+    bnn.info.kde = { n: 256, variance: 0.1, ixt: nulls, ity: nulls };
+    const dnn = record({ kind: 'DNN', seed: 3, replicas: 6, fitIndex: 3 }) as {
+      info: Record<string, unknown>;
+    };
+    // Under this estimator the DNN's layer 1 compresses in its first steps, before e_fit: S_DNN = 1.
+    const early = [8, 7, 6, 5, 5, 5, 5, 5, 5, 5, 5, 5];
+    const ixt = (dnn.info.ixt as number[][][]).map((r) => r.map((e, i) => [early[i], e[1]]));
+    dnn.info.estimates = { 'adaptive 30': { ixt, ity: dnn.info.ity } };
+    write(join(est, 'bnn.json'), bnn);
+    write(join(est, 'dnn.json'), dnn);
+    const r = await study([est, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as StudyReport;
+    const row = (name: string) => report.robustness.find((x) => x.name === name)!.comparisons[0];
+    expect(row('estimator adaptive 30')).toMatchObject({ diff: 0, verdict: 'undecided' });
+    expect(row('estimator kde σ²=0.1')).toMatchObject({ verdict: 'undecidable', notRecorded: true });
+    expect(report.flips[0]).toMatchObject({
+      primary: 'supports the claim',
+      notRecordedUnder: ['estimator kde σ²=0.1'],
+    });
+    expect(report.flips[0].flipsUnder).toContain('estimator adaptive 30');
+  });
+
   it('calls a side with fewer than 5 fitted replicas undecidable', async () => {
     const r = await study([join(records, 'bnn-a.json'), join(records, 'dnn.json')]);
     expect(r.code, r.stderr).toBe(0);
