@@ -163,7 +163,7 @@ export function parseRecord(json: unknown, file: string): ParsedRecord {
       `${file}: schema must be "bitplane.run/1", got ${schema === undefined ? 'none' : JSON.stringify(schema)}`,
     );
   const config = field(json, 'config', file) as Json;
-  const dataset = field(config, 'data.name', file);
+  const dataset = field(json, 'config.data.name', file);
   if (typeof dataset !== 'string')
     throw new StudyInputError(`${file}: field config.data.name must be a string`);
   const epochs = arrayField(json, 'epochs', file);
