@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { BenchRecord } from '../src/bench/harness.ts';
-import { BENCH_KERNELS } from '../src/bench/kernels.ts';
 import {
   benchFragment,
   DEFAULT_SETTINGS,
@@ -14,6 +13,7 @@ import {
   QUICK_SETTINGS,
 } from '../src/bench/settings.ts';
 import { gcd, iqr, median, quantile, summarize } from '../src/bench/stats.ts';
+import { BENCH_KERNELS } from '../src/kernels/index.ts';
 
 describe('span statistics', () => {
   it('median and interquartile range on fixed inputs (linear interpolation, NumPy default)', () => {

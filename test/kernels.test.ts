@@ -4,9 +4,9 @@
  * tolerance each check states.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KERNEL_CHECKS } from '../src/gpu/checks/index.ts';
-import { checkRng } from '../src/gpu/checks/run-checks.ts';
 import type { Gpu } from '../src/gpu/device.ts';
+import { KERNEL_CHECKS } from '../src/kernels/index.ts';
+import { checkRng } from '../src/kernels/run-checks.ts';
 import { testGpu } from './gpu.ts';
 
 let gpu: Gpu;

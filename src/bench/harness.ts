@@ -15,9 +15,11 @@
  */
 
 import { describeAdapter, type Gpu } from '../gpu/device.ts';
-import { type Comparison, compareArrays } from '../ref/compare.ts';
+import { type Comparison, compareArrays } from '../kernels/compare.ts';
+import type { GemmInputs } from '../kernels/gemm/spec.ts';
+import { BENCH_KERNELS } from '../kernels/index.ts';
+import type { AnyBenchKernel, BenchCase } from '../kernels/types.ts';
 import { Rng } from '../util/rng.ts';
-import { type AnyBenchKernel, BENCH_KERNELS, type BenchCase, type GemmInputs } from './kernels.ts';
 import { type BenchSettings, benchFragment } from './settings.ts';
 import { median, summarize } from './stats.ts';
 import type { TfjsPeer } from './tfjs-peer.ts';
