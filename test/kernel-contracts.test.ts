@@ -6,6 +6,7 @@
  * `params` in every layout), var<uniform> or var<storage, read | read_write> as the entry's access, and
  * the element type (a WGSL atomic<u32> is a u32 array on the host).
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { TgpuLayoutEntry } from 'typegpu';
 import { describe, expect, it } from 'vitest';
 import type { KernelDef } from '../src/gpu/kernel.ts';
@@ -105,6 +106,32 @@ describe('WGSL ⇄ TypeGPU contracts', () => {
       });
     }
   }
+});
+
+describe('one home per family', () => {
+  it('src/kernels/<family>/ holds kernel.ts and spec.ts, and ref.ts imports nothing from src/gpu', () => {
+    const folders = readdirSync('src/kernels', { withFileTypes: true }).filter((e) => e.isDirectory());
+    expect(folders.map((f) => f.name).sort()).toEqual(KERNEL_SPECS.map((s) => s.family).sort());
+    for (const { family } of KERNEL_SPECS) {
+      for (const f of ['kernel.ts', 'spec.ts'])
+        expect(existsSync(`src/kernels/${family}/${f}`), f).toBe(true);
+      const ref = `src/kernels/${family}/ref.ts`;
+      if (existsSync(ref)) expect(readFileSync(ref, 'utf8')).not.toMatch(/from '[./]*\/gpu\//);
+    }
+  });
+
+  it('every shader in shaders/ is a version of a registered kernel, named after its family', () => {
+    const sources = new Map(
+      kernels.flatMap(([f, k]) => Object.values(k.versions).map((v) => [v, f] as const)),
+    );
+    const files = readdirSync('shaders').filter((f) => f.endsWith('.wgsl'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const family = sources.get(readFileSync(`shaders/${file}`, 'utf8'));
+      expect(family, `${file} is registered`).toBeDefined();
+      expect(file.startsWith(family!), `${file} in ${family}`).toBe(true);
+    }
+  });
 });
 
 describe('the contract parsers', () => {

@@ -2,6 +2,15 @@
  * The kernel registry: one KernelSpec per family, in dependency order (a family's check may use the
  * kernels before it). It drives test/kernels.test.ts, the app's self-check and the benchmarks
  * (`bitplane bench`, the Benchmarks view); KERNEL_CHECKS and BENCH_KERNELS are its two views.
+ *
+ * A family is named by its shaders' common prefix (shaders/<family>*.wgsl) and lives in
+ * src/kernels/<family>/:
+ *   ref.ts     the CPU reference: plain loops, the executable spec (imports nothing from src/gpu)
+ *   kernel.ts  the typed wrapper: KernelDef (every version's WGSL, the TypeGPU layout), Params, prepare
+ *   spec.ts    the family's KernelSpec: its checks (seeded inputs, cases, tolerance) and benchmark rows
+ * Shared here: types.ts (the spec's shapes), compare.ts (the checker), layout.ts (binding entries),
+ * run-checks.ts (the self-check's loop) and bench-shapes.ts (shapes several benchmark rows share).
+ * test/kernel-contracts.test.ts holds each shader's Params and bindings to its wrapper's layout.
  */
 import { activationSpec } from './activation/spec.ts';
 import { adamUpdateSpec } from './adam_update/spec.ts';

@@ -1,9 +1,8 @@
 /**
- * Wrappers of the activation and quantizer kernels (docs/METHOD.md §2; CPU reference src/kernels/activation/ref.ts):
+ * Wrappers of the activation and quantizer kernels (docs/METHOD.md §2; CPU reference ./ref.ts):
  * - shaders/activation_forward.wgsl   y = f(x), elementwise, any shape; `kind` picks f
  * - shaders/activation_backward.wgsl  dx = dy · f'(x) (STE pseudo-gradients for the quantizers)
- * - shaders/magnitude_sign_forward.wgsl   x [R,B,N] → y = α·sign(x) [R,B,N], α = mean_b |x| [R,N]
- * - shaders/magnitude_sign_backward.wgsl  dx = dy · α · 1{|x| ≤ 1} (α a constant, as Larq's stop_gradient)
+ * The magnitude-aware sign has its own family (../magnitude_sign/).
  */
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';

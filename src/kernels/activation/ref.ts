@@ -1,8 +1,8 @@
 /**
  * CPU reference of the activations and quantizers (docs/METHOD.md §2): ONE table, each function beside its
  * derivative (micrograd's `_backward` next to the op, TF Playground's `{ output, der }`). Plain float64
- * loops; the executable spec shaders/activation_{forward,backward}.wgsl and
- * shaders/magnitude_sign_{forward,backward}.wgsl are tested against.
+ * loops; the executable spec shaders/activation_{forward,backward}.wgsl are tested against (and the
+ * table ../magnitude_sign/ref.ts takes its STE window from).
  *
  * `backward(x)` is dy/dx at the forward's input x (the pre-activation): the true derivative for the float
  * activations, the pseudo-gradient of the straight-through estimator for the quantizers. The kernels

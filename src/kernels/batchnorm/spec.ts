@@ -259,8 +259,8 @@ const batchnormForwardBench: BenchKernel<BatchnormInputs> = {
       training: false,
       eps: BATCHNORM_EPS,
     }).y,
-  // The check's evaluation-mode tolerance (src/kernels/batchnorm/spec.ts explains it).
-  tolerance: () => ({ atol: 2e-6, rtol: 2e-6 }),
+  // The check's evaluation-mode tolerance (the header explains it).
+  tolerance: () => Y_EVAL_TOL,
 };
 
 /** The batchnorm family: its wrappers, checks and benchmark rows. */

@@ -145,7 +145,7 @@ const gemmBench: BenchKernel<GemmInputs> = {
   },
   reference: ({ M, N, K, a, b }) => gemmRef(a, b, { R: 1, M, N, K }),
   sample: gemmSample,
-  // The check's tolerance (src/kernels/gemm/spec.ts explains it): 16·u·K·max|a|·max|b| + 1e-5·|ref|.
+  // The check's tolerance (gemmTolerance above explains it): 16·u·K·max|a|·max|b| + 1e-5·|ref|.
   tolerance: ({ K, a, b }) => gemmTolerance(K, a, b),
 };
 
