@@ -26,8 +26,3 @@ export interface RowsInputs {
   N: number;
   x: Float32Array;
 }
-
-export const rowsInputs = (size: number, rng: Rng): RowsInputs => ({
-  N: size,
-  x: rng.floats(size * ROW_WIDTH, -3, 3),
-});

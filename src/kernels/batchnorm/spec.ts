@@ -11,7 +11,7 @@ import { ShapeError } from '../../gpu/errors.ts';
 import { runOps } from '../../gpu/run.ts';
 import { createTensor, destroyTensors, readTensor, type Tensor } from '../../gpu/tensor.ts';
 import type { Rng } from '../../util/rng.ts';
-import { ROW_WIDTH, type RowsInputs, rowsDescribe, rowsInputs, rowsWork } from '../bench-shapes.ts';
+import { ROW_WIDTH, type RowsInputs, rowsDescribe, rowsWork } from '../bench-shapes.ts';
 import { type Comparison, compareArrays, type Tolerance } from '../compare.ts';
 import { type BenchKernel, caseOf, type KernelCheck, type KernelSpec } from '../types.ts';
 import {
@@ -222,12 +222,11 @@ const batchnormForwardBench: BenchKernel<BatchnormInputs> = {
   unit: 'element',
   describe: (s) => `eval, ${rowsDescribe(s)}`,
   work: rowsWork,
+  // The check's inputs: one replica, a batch of `size` rows of a layer ROW_WIDTH wide.
   inputs: (size, rng) => ({
-    ...rowsInputs(size, rng),
-    gamma: rng.floats(ROW_WIDTH, 0.5, 1.5),
-    beta: rng.floats(ROW_WIDTH, -0.5, 0.5),
-    runningMean: rng.floats(ROW_WIDTH, -1, 1),
-    runningVar: rng.floats(ROW_WIDTH, 0.5, 2),
+    N: size,
+    x: preActivations(rng, 1, size, ROW_WIDTH),
+    ...bnParams(rng, 1, ROW_WIDTH),
   }),
   async prepare(gpu, version, inp) {
     const W = ROW_WIDTH;

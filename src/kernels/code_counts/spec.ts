@@ -109,16 +109,9 @@ interface BenchCountInputs {
   labels: Uint32Array;
 }
 
-/** Codes drawn from a pool of N/4 with skewed frequencies (counts from 1 to many), labels in 0…C−1. */
+/** The check's codes, from a pool of N/4 with skewed frequencies (counts from 1 to many); labels in 0…C−1. */
 function benchCountInputs(N: number, rng: Rng): BenchCountInputs {
-  const P = Math.max(1, Math.floor(N / 4));
-  const pool = rng.words(2 * P);
-  const codes = new Uint32Array(2 * N);
-  for (let i = 0; i < N; i++) {
-    const p = Math.min(P - 1, Math.floor(P * rng.uniform() ** 3));
-    codes[2 * i] = pool[2 * p];
-    codes[2 * i + 1] = pool[2 * p + 1];
-  }
+  const codes = countInputs(rng, 1, N, Math.max(1, Math.floor(N / 4)));
   const labels = Uint32Array.from({ length: N }, () => rng.int(0, CLASSES - 1));
   return { N, codes, labels };
 }

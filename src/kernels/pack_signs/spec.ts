@@ -6,7 +6,7 @@ import type { Gpu } from '../../gpu/device.ts';
 import { runOps } from '../../gpu/run.ts';
 import { createTensor, destroyTensors, readTensor } from '../../gpu/tensor.ts';
 import type { Rng } from '../../util/rng.ts';
-import { ROW_WIDTH, type RowsInputs, rowsDescribe, rowsInputs, rowsWork } from '../bench-shapes.ts';
+import { ROW_WIDTH, type RowsInputs, rowsDescribe, rowsWork } from '../bench-shapes.ts';
 import { compareArrays, EXACT } from '../compare.ts';
 import { type BenchKernel, caseOf, type KernelCheck, type KernelSpec } from '../types.ts';
 import { packSignsKernel, preparePackSigns } from './kernel.ts';
@@ -48,7 +48,8 @@ const packSignsBench: BenchKernel<RowsInputs> = {
   unit: 'element',
   describe: rowsDescribe,
   work: rowsWork,
-  inputs: rowsInputs,
+  // The check's inputs (signs of floats with exact zeros), a layer ROW_WIDTH wide.
+  inputs: (size, rng) => ({ N: size, x: signedInputs(rng, size * ROW_WIDTH) }),
   async prepare(gpu, version, { N, x: xs }) {
     const x = createTensor(gpu, 'f32', [1, N, ROW_WIDTH], 'x', xs);
     const out = createTensor(gpu, 'u32', [1, N, wordsPerRow(ROW_WIDTH)], 'packed');
