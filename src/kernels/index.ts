@@ -56,8 +56,8 @@ export const KERNEL_SPECS: readonly KernelSpec[] = [
 /** Every kernel check, in dependency order. */
 export const KERNEL_CHECKS: readonly KernelCheck[] = KERNEL_SPECS.flatMap((s) => s.checks);
 
-/** The benchmark table's order: the GEMMs first, then the rest in registry order. */
-const BENCH_FIRST = ['gemm', 'xnor_gemm'];
+/** The benchmark table's order: the GEMMs, then the layer kernels, then the rest in registry order. */
+const BENCH_FIRST = ['gemm', 'xnor_gemm', 'pack_signs', 'activation'];
 
 /** Every benchmarked kernel, in table order. */
 export const BENCH_KERNELS: readonly AnyBenchKernel[] = [
