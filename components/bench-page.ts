@@ -1,6 +1,5 @@
 import { css, html, LitElement } from 'lit';
 import { type BenchRecord, type Measurement, runBench } from '../src/bench/harness.ts';
-import { BENCH_KERNELS } from '../src/bench/kernels.ts';
 import { benchMarkdown, measurementCells, recordHeader, TABLE_COLUMNS } from '../src/bench/report.ts';
 import {
   type BenchSettings,
@@ -10,6 +9,7 @@ import {
   type SettingsIssue,
 } from '../src/bench/settings.ts';
 import type { Gpu } from '../src/gpu/device.ts';
+import { BENCH_KERNELS } from '../src/kernels/index.ts';
 
 /**
  * The kernel benchmark: settings (from the link), a run on this adapter, the table as it fills, and

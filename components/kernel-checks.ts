@@ -1,5 +1,5 @@
 import { css, html, LitElement } from 'lit';
-import type { CheckResult } from '../src/gpu/checks/run-checks.ts';
+import type { CheckResult } from '../src/kernels/run-checks.ts';
 
 /**
  * The kernel self-check: every kernel version run on this adapter and compared with its CPU reference.

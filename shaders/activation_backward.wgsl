@@ -1,7 +1,7 @@
 // activation_backward — the backward of activation_forward.wgsl, elementwise:
 //   dx[i] = dy[i] · f'(x[i])     x = the forward's input (the pre-activation), i < n
 // with, for the quantizers, the straight-through pseudo-gradients of docs/METHOD.md §2 (Larq, BinaryNet,
-// Bi-Real Net, BNN+). KIND as in the forward (ids: src/ref/activations.ts):
+// Bi-Real Net, BNN+). KIND as in the forward (ids: src/kernels/activation/ref.ts):
 //
 //   KIND  name            f'(x)
 //   0     ste_sign        1 if |x| ≤ 1 else 0               (hardtanh STE; the window is inclusive)

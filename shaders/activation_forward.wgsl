@@ -1,5 +1,5 @@
 // activation_forward — an activation or quantizer, elementwise: y[i] = f(x[i]) for i < n (n = R·B·N,
-// any shape: the kernel sees a flat array). The override KIND picks f (ids: src/ref/activations.ts):
+// any shape: the kernel sees a flat array). The override KIND picks f (ids: src/kernels/activation/ref.ts):
 //
 //   KIND  name            f(x)
 //   0     ste_sign        sign(x) = +1 if x ≥ 0 else −1      (sign(0) = +1, never 0)

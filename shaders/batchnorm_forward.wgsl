@@ -3,15 +3,15 @@
 // Training (TRAINING = true), PyTorch's BatchNorm1d in train mode:
 //   mean = Σ_b x[r, b, n] / B,   var = Σ_b (x − mean)² / B   (two passes; biased, used to normalise)
 //   invstd = 1/√(var + eps),   y = gamma · (x − mean)·invstd + beta
-//   running_mean ← (1 − momentum)·running_mean + momentum·mean
-//   running_var  ← (1 − momentum)·running_var  + momentum·var·B/(B − 1)   (unbiased)
+//   runningMean ← (1 − momentum)·runningMean + momentum·mean
+//   runningVar  ← (1 − momentum)·runningVar  + momentum·var·B/(B − 1)   (unbiased)
 // B = 1 would make the unbiased variance 0/0 (NaN in the running variance); the wrapper refuses it.
-// Evaluation (TRAINING = false): mean = running_mean, var = running_var, nothing is updated.
+// Evaluation (TRAINING = false): mean = runningMean, var = runningVar, nothing is updated.
 // Either way mean[r, n] and invstd[r, n] receive the statistics y was normalised with (the training-mode
 // backward, batchnorm_backward.wgsl, reads them).
 //
 // Bindings: params {R, B, N, eps, momentum}; x: f32[R·B·N]; gamma, beta: f32[R·N];
-//   running_mean, running_var: f32[R·N] (read, and in training updated in place); y: f32[R·B·N];
+//   runningMean, runningVar: f32[R·N] (read, and in training updated in place); y: f32[R·B·N];
 //   mean, invstd: f32[R·N].
 // Dispatch: one workgroup per WG_N adjacent columns of one replica; workgroup (WG_N, WG_B, 1); grid
 // (ceil(N/WG_N), 1, R). Invocation (tx, ty) handles b = ty, ty + WG_B, … of column n in order (adjacent
@@ -26,8 +26,8 @@ struct Params { R: u32, B: u32, N: u32, eps: f32, momentum: f32 }
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> gamma: array<f32>;
 @group(0) @binding(3) var<storage, read> beta: array<f32>;
-@group(0) @binding(4) var<storage, read_write> running_mean: array<f32>;
-@group(0) @binding(5) var<storage, read_write> running_var: array<f32>;
+@group(0) @binding(4) var<storage, read_write> runningMean: array<f32>;
+@group(0) @binding(5) var<storage, read_write> runningVar: array<f32>;
 @group(0) @binding(6) var<storage, read_write> y: array<f32>;
 @group(0) @binding(7) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(8) var<storage, read_write> invstd: array<f32>;
@@ -80,12 +80,12 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     v = column_sum(tx, ty, q) / fb;
     if (in_range && ty == 0u) {
       let m = p.momentum;
-      running_mean[c] = (1.0 - m) * running_mean[c] + m * mu;
-      running_var[c] = (1.0 - m) * running_var[c] + m * (v * fb) / f32(p.B - 1u);
+      runningMean[c] = (1.0 - m) * runningMean[c] + m * mu;
+      runningVar[c] = (1.0 - m) * runningVar[c] + m * (v * fb) / f32(p.B - 1u);
     }
   } else if (in_range) {
-    mu = running_mean[c];
-    v = running_var[c];
+    mu = runningMean[c];
+    v = runningVar[c];
   }
   if (!in_range) { return; }
   let is = inverseSqrt(v + p.eps);

@@ -13,7 +13,7 @@
 //                    [mn, mx] = minmax[r] (layer_minmax over the whole set); s = 0 → 0       ⌈log2 B⌉
 //
 // Only correctly rounded f32 +, −, × and comparisons are used (no division, no exp/log), so
-// src/ref/info.ts reproduces every code exactly with Math.fround. Subnormal inputs count as 0 (`ftz`, by
+// src/kernels/layer_codes/ref.ts reproduces every code exactly with Math.fround. Subnormal inputs count as 0 (`ftz`, by
 // their bits): WGSL lets a GPU flush them or not, and flushing explicitly makes every adapter agree.
 //
 // hash64: lane a = MurmurHash3_x86_32's body, lane b = xxHash32's round, seeds 0x9747b28c / 0x165667b1;
@@ -41,7 +41,7 @@ struct Params {
 override WG: u32 = 64;
 override MODE: u32 = 0;
 
-const WIDTH_INDEX_LIMIT: i32 = 4194304; // 2^22, src/ref/info.ts
+const WIDTH_INDEX_LIMIT: i32 = 4194304; // 2^22, src/kernels/layer_codes/ref.ts
 const WIDTH_FIXUP_STEPS: u32 = 4u;
 
 fn rotl(v: u32, r: u32) -> u32 { return (v << r) | (v >> (32u - r)); }

@@ -1,14 +1,14 @@
 /**
- * The batch-norm backward reference (src/ref/batchnorm.ts) against central finite differences of the
+ * The batch-norm backward reference (src/kernels/batchnorm/ref.ts) against central finite differences of the
  * training-mode forward reference, in float64: L = Σ w·y for fixed random w, so dL/dy = w.
  *
  * Tolerance: central differences have truncation error O(h²·|L'''|) and rounding error O(eps64·|L|/h);
  * with h = 1e-5 and |L| ~ 10 both are ≲ 1e-9, so |analytic − numeric| ≤ 1e-7 + 1e-6·|analytic|.
- * (The GPU kernel is checked against this same reference in src/gpu/checks/batchnorm.ts.)
+ * (The GPU kernel is checked against this same reference in src/kernels/batchnorm/spec.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { batchnormBackwardRef, batchnormForwardRef } from '../src/ref/batchnorm.ts';
-import { reduceRowsRef } from '../src/ref/reduce.ts';
+import { batchnormBackwardRef, batchnormForwardRef } from '../src/kernels/batchnorm/ref.ts';
+import { reduceRowsRef } from '../src/kernels/reduce_rows/ref.ts';
 import { Rng } from '../src/util/rng.ts';
 
 const H = 1e-5;

@@ -4,8 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { BenchRecord } from '../src/bench/harness.ts';
-import { BENCH_KERNELS } from '../src/bench/kernels.ts';
+import { addRatios, type BenchRecord, type Measurement } from '../src/bench/harness.ts';
+import { measurementCells, TABLE_COLUMNS } from '../src/bench/report.ts';
 import {
   benchFragment,
   DEFAULT_SETTINGS,
@@ -14,6 +14,7 @@ import {
   QUICK_SETTINGS,
 } from '../src/bench/settings.ts';
 import { gcd, iqr, median, quantile, summarize } from '../src/bench/stats.ts';
+import { BENCH_KERNELS } from '../src/kernels/index.ts';
 
 describe('span statistics', () => {
   it('median and interquartile range on fixed inputs (linear interpolation, NumPy default)', () => {
@@ -36,6 +37,70 @@ describe('span statistics', () => {
     expect(gcd([100000n, 300000n, 1_200_000n])).toBe(100000n);
     expect(gcd([1000n, 1001n])).toBe(1n);
     expect(gcd([])).toBe(0n);
+  });
+});
+
+describe('benchmark ratios', () => {
+  /** A row of `ops` units timed at `median` ms per iteration (wall: the same spans encode to done). */
+  const row = (
+    kernel: string,
+    version: string,
+    median: number,
+    wall: number,
+    timer: Measurement['timer'],
+    ops = 1e6,
+  ): Measurement => ({
+    kernel,
+    version,
+    size: 64,
+    dims: 'M=N=K=64',
+    unit: 'MAC',
+    ops,
+    median_ms: median,
+    iqr_ms: 0,
+    wall_median_ms: wall,
+    timer,
+    gops: ops / median / 1e6,
+    iterations: 10,
+    spans: 3,
+    check: 'exact',
+    vs_tfjs: null,
+    vs_f32_gemm: null,
+    vs_cpu: null,
+  });
+
+  it('are the quotients of the medians the table shows, whatever clock each row was timed on', () => {
+    // Issue #16's case: 2.87 ms on GPU timestamps (5.40 ms wall) against a 5.20 ms JS reference. The
+    // wall-time ratio would read 0.963×, contradicting the two medians in the table.
+    const gemm1 = row('gemm', 'v1', 2.87, 5.4, 'gpu-timestamp');
+    const gemm2 = row('gemm', 'v2', 1.5, 4, 'gpu-timestamp');
+    const cpu = row('gemm', 'js-ref', 5.2, 5.2, 'cpu');
+    const tf = row('gemm', 'tfjs-webgpu', 1, 3, 'gpu-timestamp');
+    const xnor = row('xnor_gemm', 'v1', 0.5, 2.5, 'gpu-timestamp');
+    const xnorCpu = row('xnor_gemm', 'js-ref', 40, 40, 'cpu', 1e6);
+    const other = row('gemm', 'js-ref', 1, 1, 'cpu');
+    other.size = 128; // another size is never a peer
+    const ms = [gemm1, gemm2, cpu, tf, xnor, xnorCpu, other];
+    addRatios(ms);
+    expect(gemm1.vs_cpu).toBeCloseTo(5.2 / 2.87, 12);
+    expect(gemm1.vs_tfjs).toBeCloseTo(1 / 2.87, 12);
+    expect(gemm2.vs_cpu).toBeCloseTo(5.2 / 1.5, 12);
+    expect(xnor.vs_f32_gemm).toBeCloseTo(1.5 / 0.5, 12); // over the fastest float GEMM version
+    expect(xnor.vs_cpu).toBeCloseTo(40 / 0.5, 12);
+    expect(xnor.vs_tfjs).toBeNull();
+    for (const peer of [cpu, tf, xnorCpu, other]) expect(peer.vs_cpu).toBeNull();
+    // The printed row says the same as the medians beside it.
+    const cells = measurementCells(gemm1);
+    expect(cells[TABLE_COLUMNS.indexOf('median ms')]).toBe('2.87');
+    expect(cells[TABLE_COLUMNS.indexOf('vs JS ref')]).toBe('1.81×');
+    expect(cells[TABLE_COLUMNS.indexOf('vs tfjs')]).toBe('0.348×');
+  });
+
+  it('scale by the work when two rows count different work', () => {
+    const a = row('gemm', 'v1', 2, 2, 'gpu-timestamp', 4e6);
+    const b = row('gemm', 'js-ref', 2, 2, 'cpu', 1e6);
+    addRatios([a, b]);
+    expect(a.vs_cpu).toBeCloseTo(4, 12);
   });
 });
 

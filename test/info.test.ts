@@ -24,16 +24,10 @@ import {
   layerCoding,
   validateEstimatorSettings,
 } from '../src/info/settings.ts';
-import {
-  codeHistogramsRef,
-  codePlan,
-  hash64,
-  kdePairwiseRef,
-  kdeSumsRef,
-  layerCodesRef,
-  minMaxRef,
-  plugInEntropiesRef,
-} from '../src/ref/info.ts';
+import { codeHistogramsRef, plugInEntropiesRef } from '../src/kernels/code_counts/ref.ts';
+import { kdePairwiseRef, kdeSumsRef } from '../src/kernels/kde/ref.ts';
+import { codePlan, hash64, layerCodesRef } from '../src/kernels/layer_codes/ref.ts';
+import { minMaxRef } from '../src/kernels/layer_minmax/ref.ts';
 import { Rng } from '../src/util/rng.ts';
 import { testGpu } from './gpu.ts';
 

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeAdapter, type Gpu } from '../src/gpu/device.ts';
 import { KernelError, LimitError, ShapeError } from '../src/gpu/errors.ts';
 import { type KernelDef, kernelPipeline } from '../src/gpu/kernel.ts';
-import { rwF32 } from '../src/gpu/kernels/layout.ts';
-import { prepareXnorGemm } from '../src/gpu/kernels/xnor-gemm.ts';
 import { checkWorkgroups } from '../src/gpu/limits.ts';
 import { submit } from '../src/gpu/submit.ts';
 import { createTensor, readTensor } from '../src/gpu/tensor.ts';
+import { rwF32 } from '../src/kernels/layout.ts';
+import { prepareXnorGemm } from '../src/kernels/xnor_gemm/kernel.ts';
 import { testGpu } from './gpu.ts';
 
 let gpu: Gpu;

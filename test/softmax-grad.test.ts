@@ -1,12 +1,13 @@
 /**
- * The softmax cross-entropy reference (src/ref/softmax-xent.ts) against central finite differences of
+ * The softmax cross-entropy reference (src/kernels/softmax_xent/ref.ts) against central finite differences of
  * its own loss, and its edge cases (ties, bad labels, huge logits, C = 1). Also two identities of the
- * optimizer references (src/ref/optimizers.ts). CPU only: these pin down the spec the GPU is checked
+ * optimizer references (src/kernels/sgd_update/ref.ts and adam_update/ref.ts). CPU only: these pin down the spec the GPU is checked
  * against.
  */
 import { describe, expect, it } from 'vitest';
-import { adamUpdateRef, sgdUpdateRef } from '../src/ref/optimizers.ts';
-import { softmaxXentRef } from '../src/ref/softmax-xent.ts';
+import { adamUpdateRef } from '../src/kernels/adam_update/ref.ts';
+import { sgdUpdateRef } from '../src/kernels/sgd_update/ref.ts';
+import { softmaxXentRef } from '../src/kernels/softmax_xent/ref.ts';
 import { Rng } from '../src/util/rng.ts';
 
 /** Mean loss over the minibatch: L = scale·Σ_b loss[r, b] per replica, scale = 1/B. */

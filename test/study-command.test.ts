@@ -241,7 +241,7 @@ describe('bitplane study', () => {
       [[missing], `${missing}: missing field info.ixt`],
       [[join(dir, 'nothing-here.json')], 'no such file or directory'],
       [[join(records, 'run.json')], 'schema must be "bitplane.run/1"'],
-      [[records, '--out', join(dir, 'no-such-dir', 'r.md')], 'the directory does not exist'],
+      [[records, '--out', join(dir, 'no-such-dir', 'report.txt')], 'the directory does not exist'],
       [[], 'name at least one record or directory'],
       [[records, '--seed', 'x'], '--seed must be a whole number'],
     ];

@@ -71,7 +71,8 @@ export function benchMarkdown(r: BenchRecord): string {
   out.push(
     '',
     'GOPS: 10^9 units of work per second; GEMMs count multiply-accumulates (M·N·K, one per bit for XNOR), ' +
-      'the others elements. Ratios: work per second over the peer at the same size (>1 = faster).',
+      'the others elements. Ratios: work per second over the peer at the same size (>1 = faster), ' +
+      'computed from the median column, each row on its own timer (the timer column: gpu, wall or cpu).',
     '',
     table(TABLE_COLUMNS, r.measurements.map(measurementCells)),
   );

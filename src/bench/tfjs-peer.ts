@@ -14,7 +14,7 @@
  * TensorFlow.js is given.
  */
 import type { Gpu } from '../gpu/device.ts';
-import type { GemmInputs } from './kernels.ts';
+import type { GemmInputs } from '../kernels/gemm/spec.ts';
 
 export interface TfjsMatmul {
   /** Records `iters` products through TensorFlow.js and submits them (its own command buffers). */

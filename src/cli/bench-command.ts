@@ -7,11 +7,11 @@
  */
 import { parseArgs } from 'node:util';
 import { BenchUsageError, runBench, selectKernels } from '../bench/harness.ts';
-import { BENCH_KERNELS } from '../bench/kernels.ts';
 import { benchMarkdown } from '../bench/report.ts';
 import { parseBenchParams } from '../bench/settings.ts';
 import { loadTfjsPeer } from '../bench/tfjs-peer.ts';
 import { acquireGpu, describeAdapter } from '../gpu/device.ts';
+import { BENCH_KERNELS } from '../kernels/index.ts';
 
 export const BENCH_USAGE = `usage: bitplane bench [options]
 

@@ -32,23 +32,21 @@
 import type { Gpu } from '../gpu/device.ts';
 import { ShapeError } from '../gpu/errors.ts';
 import type { PreparedOp } from '../gpu/kernel.ts';
+import { submit } from '../gpu/submit.ts';
+import { createTensor, destroyTensors, type HostArray, type Tensor, viewTensor } from '../gpu/tensor.ts';
 import {
   checkCountKeys,
   countTableSizes,
-  decodeCountOfCounts,
-  layerCodePlan,
   prepareCodeCounts,
-  prepareCountOfCounts,
-  prepareFillU32,
-  prepareLayerCodes,
-  prepareLayerMinMax,
   STATUS_COC_FULL,
   STATUS_TABLE_FULL,
-} from '../gpu/kernels/info.ts';
-import { kdePairwiseVersion, prepareKdePairwise, prepareKdeReduce } from '../gpu/kernels/kde.ts';
-import { submit } from '../gpu/submit.ts';
-import { createTensor, destroyTensors, type HostArray, type Tensor, viewTensor } from '../gpu/tensor.ts';
-import type { CodePlan } from '../ref/info.ts';
+} from '../kernels/code_counts/kernel.ts';
+import { decodeCountOfCounts, prepareCountOfCounts } from '../kernels/count_of_counts/kernel.ts';
+import { prepareFillU32 } from '../kernels/fill_u32/kernel.ts';
+import { kdePairwiseVersion, prepareKdePairwise, prepareKdeReduce } from '../kernels/kde/kernel.ts';
+import { layerCodePlan, prepareLayerCodes } from '../kernels/layer_codes/kernel.ts';
+import type { CodePlan } from '../kernels/layer_codes/ref.ts';
+import { prepareLayerMinMax } from '../kernels/layer_minmax/kernel.ts';
 import { type CodeHistogram, estimateFromHistogram, type InfoEstimate } from './entropy.ts';
 import { type KdeEstimate, kdeEstimate } from './kde.ts';
 import type { LayerCoding } from './settings.ts';

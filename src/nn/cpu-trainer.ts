@@ -3,18 +3,15 @@
  * references of src/ref/. The GPU trainer is checked against it (binary forward passes identical, losses
  * within a tolerance), and its gradients against finite differences.
  */
-import {
-  activationBackwardRef,
-  activationForwardRef,
-  magnitudeSignBackwardRef,
-  magnitudeSignForwardRef,
-} from '../ref/activations.ts';
-import { batchnormBackwardRef, batchnormForwardRef } from '../ref/batchnorm.ts';
-import { sign } from '../ref/binary.ts';
-import { gemmRef } from '../ref/gemm.ts';
-import { adamUpdateRef, sgdUpdateRef } from '../ref/optimizers.ts';
-import { reduceRowsRef } from '../ref/reduce.ts';
-import { softmaxXentRef } from '../ref/softmax-xent.ts';
+import { activationBackwardRef, activationForwardRef } from '../kernels/activation/ref.ts';
+import { adamUpdateRef } from '../kernels/adam_update/ref.ts';
+import { batchnormBackwardRef, batchnormForwardRef } from '../kernels/batchnorm/ref.ts';
+import { gemmRef } from '../kernels/gemm/ref.ts';
+import { magnitudeSignBackwardRef, magnitudeSignForwardRef } from '../kernels/magnitude_sign/ref.ts';
+import { sign } from '../kernels/pack_signs/ref.ts';
+import { reduceRowsRef } from '../kernels/reduce_rows/ref.ts';
+import { sgdUpdateRef } from '../kernels/sgd_update/ref.ts';
+import { softmaxXentRef } from '../kernels/softmax_xent/ref.ts';
 import type { LayerActivation, RunConfig } from '../run/config.ts';
 import type { LayerParams } from './init.ts';
 import type { LayerPlan, NetworkPlan } from './plan.ts';

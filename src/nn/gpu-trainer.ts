@@ -23,25 +23,6 @@
 import * as d from 'typegpu/data';
 import type { Gpu } from '../gpu/device.ts';
 import type { PreparedOp } from '../gpu/kernel.ts';
-import {
-  prepareActivationBackward,
-  prepareActivationForward,
-  prepareMagnitudeSignBackward,
-  prepareMagnitudeSignForward,
-} from '../gpu/kernels/activation.ts';
-import { prepareBatchnormBackward, prepareBatchnormForward } from '../gpu/kernels/batchnorm.ts';
-import { GatherParams, prepareFlipCount, prepareGatherRows } from '../gpu/kernels/gather.ts';
-import { prepareGemm } from '../gpu/kernels/gemm.ts';
-import {
-  ADAM_PARAMS_ALPHA_OFFSET,
-  adamStepSize,
-  prepareAdamUpdate,
-  prepareSgdUpdate,
-} from '../gpu/kernels/optimizers.ts';
-import { preparePackSigns } from '../gpu/kernels/pack-signs.ts';
-import { prepareReduceRows } from '../gpu/kernels/reduce-rows.ts';
-import { prepareSoftmaxXent } from '../gpu/kernels/softmax-xent.ts';
-import { prepareXnorGemm } from '../gpu/kernels/xnor-gemm.ts';
 import { submit, submitSliced } from '../gpu/submit.ts';
 import { createTensor, readTensor, type Tensor, viewTensor } from '../gpu/tensor.ts';
 import type { InfoEstimate } from '../info/entropy.ts';
@@ -53,6 +34,21 @@ import {
 } from '../info/estimator.ts';
 import type { KdeEstimate } from '../info/kde.ts';
 import { type EstimatorSettings, type LayerCoding, layerCoding } from '../info/settings.ts';
+import { prepareActivationBackward, prepareActivationForward } from '../kernels/activation/kernel.ts';
+import { ADAM_PARAMS_ALPHA_OFFSET, adamStepSize, prepareAdamUpdate } from '../kernels/adam_update/kernel.ts';
+import { prepareBatchnormBackward, prepareBatchnormForward } from '../kernels/batchnorm/kernel.ts';
+import { prepareFlipCount } from '../kernels/flip_count/kernel.ts';
+import { GatherParams, prepareGatherRows } from '../kernels/gather_rows/kernel.ts';
+import { prepareGemm } from '../kernels/gemm/kernel.ts';
+import {
+  prepareMagnitudeSignBackward,
+  prepareMagnitudeSignForward,
+} from '../kernels/magnitude_sign/kernel.ts';
+import { preparePackSigns } from '../kernels/pack_signs/kernel.ts';
+import { prepareReduceRows } from '../kernels/reduce_rows/kernel.ts';
+import { prepareSgdUpdate } from '../kernels/sgd_update/kernel.ts';
+import { prepareSoftmaxXent } from '../kernels/softmax_xent/kernel.ts';
+import { prepareXnorGemm } from '../kernels/xnor_gemm/kernel.ts';
 import type { RunConfig } from '../run/config.ts';
 import { type BatchSlice, epochBatches, epochOrder } from './batches.ts';
 import type { LayerParams } from './init.ts';

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { SCHEDULES } from '../info/schedule.ts';
-import { ACTIVATION_NAMES } from '../ref/activations.ts';
+import { ACTIVATION_NAMES } from '../kernels/activation/ref.ts';
 
 export const CONFIG_SCHEMA_VERSION = 1;
 

@@ -4,7 +4,7 @@
  * shows the table and the copyable results. No timing assertions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BENCH_KERNELS } from '../../src/bench/kernels.ts';
+import { BENCH_KERNELS } from '../../src/kernels/index.ts';
 import { type ServedApp, serveApp } from '../browser.ts';
 
 let app: ServedApp;
