@@ -5,11 +5,11 @@
  * KDE bound is recorded for float layers only; bad estimator settings name the setting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConfigError, parseConfig } from '../src/config/run-config.ts';
 import type { Gpu } from '../src/gpu/device.ts';
 import { estimateFromHistogram } from '../src/info/entropy.ts';
 import { layerCoding } from '../src/info/settings.ts';
 import { codeHistogramsRef, codePlan, layerCodesRef, minMaxRef } from '../src/ref/info.ts';
-import { type ConfigError, parseConfig } from '../src/run/config.ts';
 import { parseLink } from '../src/run/link.ts';
 import { estimatorSettings, TrainingSession } from '../src/run/session.ts';
 import { testGpu } from './gpu.ts';

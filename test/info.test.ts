@@ -16,7 +16,6 @@ import {
   millerMadowTerm,
   SATURATION_GAP_BITS,
 } from '../src/info/entropy.ts';
-import { createKdeEstimator, createLayerEstimator, type EstimatorLayer } from '../src/info/estimator.ts';
 import { kdeEstimate } from '../src/info/kde.ts';
 import {
   DEFAULT_ESTIMATOR_SETTINGS,
@@ -24,6 +23,7 @@ import {
   layerCoding,
   validateEstimatorSettings,
 } from '../src/info/settings.ts';
+import { createKdeEstimator, createLayerEstimator, type EstimatorLayer } from '../src/nn/estimator.ts';
 import {
   codeHistogramsRef,
   codePlan,

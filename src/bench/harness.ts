@@ -17,9 +17,9 @@
 import { describeAdapter, type Gpu } from '../gpu/device.ts';
 import { type Comparison, compareArrays } from '../ref/compare.ts';
 import { Rng } from '../util/rng.ts';
+import { median, summarize } from '../util/stats.ts';
 import { type AnyBenchKernel, BENCH_KERNELS, type BenchCase, type GemmInputs } from './kernels.ts';
 import { type BenchSettings, benchFragment } from './settings.ts';
-import { median, summarize } from './stats.ts';
 import type { TfjsPeer } from './tfjs-peer.ts';
 import { SpanTimer, type SpanTiming, type SpanWork } from './timer.ts';
 

@@ -3,6 +3,8 @@
  * references of src/ref/. The GPU trainer is checked against it (binary forward passes identical, losses
  * within a tolerance), and its gradients against finite differences.
  */
+
+import type { LayerActivation, RunConfig } from '../config/run-config.ts';
 import {
   activationBackwardRef,
   activationForwardRef,
@@ -15,7 +17,6 @@ import { gemmRef } from '../ref/gemm.ts';
 import { adamUpdateRef, sgdUpdateRef } from '../ref/optimizers.ts';
 import { reduceRowsRef } from '../ref/reduce.ts';
 import { softmaxXentRef } from '../ref/softmax-xent.ts';
-import type { LayerActivation, RunConfig } from '../run/config.ts';
 import type { LayerParams } from './init.ts';
 import type { LayerPlan, NetworkPlan } from './plan.ts';
 

@@ -21,6 +21,7 @@
  * W (straight-through; |W| ≤ 1 holds after clipping, so Larq's window passes it), then W is clipped.
  */
 import * as d from 'typegpu/data';
+import type { RunConfig } from '../config/run-config.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { PreparedOp } from '../gpu/kernel.ts';
 import {
@@ -45,16 +46,15 @@ import { prepareXnorGemm } from '../gpu/kernels/xnor-gemm.ts';
 import { submit, submitSliced } from '../gpu/submit.ts';
 import { createTensor, readTensor, type Tensor, viewTensor } from '../gpu/tensor.ts';
 import type { InfoEstimate } from '../info/entropy.ts';
+import type { KdeEstimate } from '../info/kde.ts';
+import { type EstimatorSettings, type LayerCoding, layerCoding } from '../info/settings.ts';
+import { type BatchSlice, epochBatches, epochOrder } from './batches.ts';
 import {
   createKdeEstimator,
   createLayerEstimator,
   type KdeEstimator,
   type LayerEstimator,
-} from '../info/estimator.ts';
-import type { KdeEstimate } from '../info/kde.ts';
-import { type EstimatorSettings, type LayerCoding, layerCoding } from '../info/settings.ts';
-import type { RunConfig } from '../run/config.ts';
-import { type BatchSlice, epochBatches, epochOrder } from './batches.ts';
+} from './estimator.ts';
 import type { LayerParams } from './init.ts';
 import type { LayerPlan, NetworkPlan } from './plan.ts';
 

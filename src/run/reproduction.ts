@@ -19,6 +19,7 @@ import {
   strictMajority,
   summarizePhases,
 } from '../info/phases.ts';
+import { nearCeilingShares, UNRELIABLE_SHARE } from '../info/reliability.ts';
 import { DATASET_TITLES, type Experiment } from './experiments.ts';
 import type { RunRecord } from './record.ts';
 
@@ -86,27 +87,8 @@ function layerKind(l: RunRecord['layers'][number]): string {
   return `${weights}${l.batch_norm ? '+BN' : ''}, ${l.activation}`;
 }
 
-/** A layer is unreliable when its estimate is near the ceiling for more than half the logged points. */
-export const UNRELIABLE_SHARE = 0.5;
 /** Fitting is unresolved when the first logged epoch already has this share of the accuracy's gain. */
 export const UNRESOLVED_GAIN = 0.8;
-
-/**
- * Per estimated layer (info.layers' order), the share of its (replica, logged epoch) points whose I(X;T)
- * estimate is near the log2 N ceiling (0 without points). A layer is unreliable above UNRELIABLE_SHARE.
- */
-export function nearCeilingShares(info: Pick<RunRecord['info'], 'layers' | 'near_ceiling'>): number[] {
-  return info.layers.map((_, j) => {
-    let near = 0;
-    let count = 0;
-    for (const rep of info.near_ceiling)
-      for (const e of rep) {
-        count++;
-        if (e[j]) near++;
-      }
-    return count ? near / count : 0;
-  });
-}
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 

@@ -10,13 +10,14 @@
  *   s.record                        // the result record so far
  *   s.dispose();
  */
-import { median } from '../bench/stats.ts';
+
+import type { RunConfig } from '../config/run-config.ts';
 import type { DataFiles } from '../data/types.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { loggedEpochs } from '../info/schedule.ts';
 import { validateEstimatorSettings } from '../info/settings.ts';
 import { type EpochMetrics, GpuTrainer, KDE_MAX_SAMPLES } from '../nn/gpu-trainer.ts';
-import type { RunConfig } from './config.ts';
+import { median } from '../util/stats.ts';
 import { type PreparedRun, prepareRun } from './prepare.ts';
 import { emptyRecord, type RunRecord } from './record.ts';
 

@@ -48,10 +48,10 @@ import {
 import { kdePairwiseVersion, prepareKdePairwise, prepareKdeReduce } from '../gpu/kernels/kde.ts';
 import { submit } from '../gpu/submit.ts';
 import { createTensor, destroyTensors, type HostArray, type Tensor, viewTensor } from '../gpu/tensor.ts';
+import { type CodeHistogram, estimateFromHistogram, type InfoEstimate } from '../info/entropy.ts';
+import { type KdeEstimate, kdeEstimate } from '../info/kde.ts';
+import type { LayerCoding } from '../info/settings.ts';
 import type { CodePlan } from '../ref/info.ts';
-import { type CodeHistogram, estimateFromHistogram, type InfoEstimate } from './entropy.ts';
-import { type KdeEstimate, kdeEstimate } from './kde.ts';
-import type { LayerCoding } from './settings.ts';
 
 export interface EstimatorLayer {
   /** Units W of the layer. */
