@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UNRELIABLE_SHARE } from '../src/info/reliability.ts';
-import { analyzeRecord } from '../src/run/reproduction.ts';
+import { analyzeRecord } from '../src/run/study/analysis.ts';
 import { chrome, layerColor, seriesColors, viridisRgb } from '../src/view/colors.ts';
 import {
   colouredPixels,

@@ -9,7 +9,7 @@
  *   reproduction/<id>.png    its figure: information plane, loss and accuracy, drawn by the app's own
  *                            chart components in headless Chromium (src/cli/figures.ts)
  *   reproduction/run.json    how the records were made: command, adapter, wall time
- *   REPRODUCTION.md          the report (src/run/reproduction.ts)
+ *   REPRODUCTION.md          the report (src/run/study/report.ts)
  *
  * Ctrl-C (or SIGINT/SIGTERM) stops every experiment after its epoch in flight; what was computed is kept
  * and the report says which experiments stopped early. `--report-only` rebuilds the figures and the report
@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXPERIMENTS, type Experiment, experimentConfig } from '../run/experiments.ts';
 import type { RunRecord } from '../run/record.ts';
-import { type ReproductionEntry, reproductionMarkdown } from '../run/reproduction.ts';
+import { type ReproductionEntry, reproductionMarkdown } from '../run/study/report.ts';
 
 export const REPRODUCE_USAGE = `usage: bitplane reproduce [options]
 
