@@ -15,6 +15,7 @@ const kernelRole = (p) => KERNEL_FILE.exec(p)?.[1];
 export const FLOORS = [
   { name: 'shaders', about: 'WGSL sources (imported as text); import nothing', match: under('shaders') },
   { name: 'util', about: 'the seeded PRNG, statistics of samples', match: under('src/util') },
+  { name: 'data', about: 'datasets: generation, loading, splits', match: under('src/data') },
   {
     name: 'info',
     about:
@@ -31,7 +32,6 @@ export const FLOORS = [
     about: 'the run configuration: one zod schema, its defaults and types',
     match: under('src/config'),
   },
-  { name: 'data', about: 'datasets: generation, loading, splits', match: under('src/data') },
   { name: 'gpu', about: 'the device, tensors, kernel plumbing, submits', match: under('src/gpu') },
   {
     name: 'kernel',

@@ -11,7 +11,7 @@ import { estimateFromHistogram } from '../src/info/entropy.ts';
 import { layerCoding } from '../src/info/settings.ts';
 import { codeHistogramsRef, codePlan, layerCodesRef, minMaxRef } from '../src/ref/info.ts';
 import { parseLink } from '../src/run/link.ts';
-import { estimatorSettings, TrainingSession } from '../src/run/session.ts';
+import { TrainingSession } from '../src/run/session.ts';
 import { testGpu } from './gpu.ts';
 
 let gpu: Gpu;
@@ -57,7 +57,7 @@ async function checkAgainstReference(link: string) {
         ? layer.activation === 'ste_heaviside'
           ? ({ mode: 'sign', threshold: 0.5 } as const)
           : ({ mode: 'sign' } as const)
-        : layerCoding(estimatorSettings(config), false);
+        : layerCoding(config.estimator, false);
       const range = coding.mode === 'adaptive' ? minMaxRef(acts, R, n * W) : undefined;
       const codes = layerCodesRef(
         acts,

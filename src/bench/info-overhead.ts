@@ -20,7 +20,6 @@ import { createLayerEstimator } from '../nn/estimator.ts';
 import { GpuTrainer } from '../nn/gpu-trainer.ts';
 import { parseLink } from '../run/link.ts';
 import { prepareRun } from '../run/prepare.ts';
-import { estimatorSettings } from '../run/session.ts';
 import { Rng } from '../util/rng.ts';
 import { type Summary, summarize } from '../util/stats.ts';
 
@@ -57,7 +56,7 @@ export async function measureOverhead(
     const p = await prepareRun(config);
     const plain = await GpuTrainer.create(gpu, p.plan, config, p.data, p.params);
     const estimating = await GpuTrainer.create(gpu, p.plan, config, p.data, p.params);
-    await estimating.enableEstimation(estimatorSettings(config), config.estimator.set);
+    await estimating.enableEstimation(config.estimator, config.estimator.set);
     const without: number[] = [];
     const withEst: number[] = [];
     try {
