@@ -23,7 +23,8 @@ import {
   layerCoding,
   validateEstimatorSettings,
 } from '../src/info/settings.ts';
-import { createKdeEstimator, createLayerEstimator, type EstimatorLayer } from '../src/nn/estimator.ts';
+import { createLayerEstimator, type EstimatorLayer } from '../src/nn/estimator.ts';
+import { createKdeEstimator } from '../src/nn/kde-estimator.ts';
 import {
   codeHistogramsRef,
   codePlan,

@@ -94,10 +94,10 @@ export function validateEstimatorSettings(s: Partial<EstimatorSettings> = {}): E
       issue.code === 'invalid_value' && 'values' in issue
         ? `must be one of ${issue.values.join(', ')}`
         : issue.message;
-    throw new EstimatorSettingsError(
-      setting,
-      `${detail}, got ${String((s as Record<string, unknown>)[setting])}`,
-    );
+    // zod's type messages already name what was received.
+    const got =
+      issue.code === 'invalid_type' ? '' : `, got ${String((s as Record<string, unknown>)[setting])}`;
+    throw new EstimatorSettingsError(setting, `${detail}${got}`);
   }
   const range = binRangeIssue(r.data.lo, r.data.hi);
   if (range) throw new EstimatorSettingsError('lo', range);

@@ -13,13 +13,9 @@ import type { Gpu } from '../gpu/device.ts';
 import { submit } from '../gpu/submit.ts';
 import type { KdeEstimate } from '../info/kde.ts';
 import { type EstimatorSettings, type LayerCoding, layerCoding } from '../info/settings.ts';
-import {
-  createKdeEstimator,
-  createLayerEstimator,
-  type KdeEstimator,
-  type LayerEstimator,
-} from './estimator.ts';
+import { createLayerEstimator, type LayerEstimator } from './estimator.ts';
 import type { EvalChunk, Evaluation, EvaluationHook } from './evaluation.ts';
+import { createKdeEstimator, type KdeEstimator } from './kde-estimator.ts';
 import type { F32, TensorPool } from './layer-buffers.ts';
 import type { LayerPlan } from './plan.ts';
 
