@@ -133,7 +133,7 @@ const validConfig: fc.Arbitrary<RunConfig> = fc
     }),
   })
   .map((c) => {
-    // The cross-field rules (src/run/config.ts crossCheck).
+    // The cross-field rules (src/config/run-config.ts crossCheck).
     if (c.data.name === 'mnist') c.data.split = 'shuffled';
     else for (const l of c.network.hidden) l.width = Math.min(l.width, 4096);
     if (!(Math.fround(c.estimator.lo) < Math.fround(c.estimator.hi)))
