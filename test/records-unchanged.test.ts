@@ -5,10 +5,15 @@
  * compared exactly: JSON's shortest round-trip form names each finite double uniquely, and -0, NaN and
  * ±Infinity are written as strings so they are not lost.
  *
- * To record new fixtures after an intended change of behaviour (say why in the commit):
+ * Float results depend on the adapter (fused multiply-adds, exp/tanh/log), so the fixtures are recorded
+ * per adapter family (vendor and architecture, e.g. google-swiftshader, in the file name). On an adapter
+ * without fixtures the test still compares everything that does not depend on the arithmetic (the
+ * configuration, link, dataset, layers, logged epochs and every result array's shape), and says so.
+ *
+ * To record fixtures (for a new adapter, or after an intended change of behaviour: say why in the commit):
  *   BITPLANE_WRITE_FIXTURES=1 npx vitest run --project node test/records-unchanged.test.ts
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gpu } from '../src/gpu/device.ts';
 import { parseLink } from '../src/run/link.ts';
@@ -43,7 +48,26 @@ function canonical(record: RunRecord): string {
   )}\n`;
 }
 
-const fixture = (name: string) => new URL(`./fixtures/record-${name}.json`, import.meta.url);
+/** The arithmetic-free view of a canonical record: every result number and flag becomes its type. */
+function structure(text: string): unknown {
+  const r = JSON.parse(text);
+  const shape = (v: unknown): unknown => (Array.isArray(v) ? v.map(shape) : v === null ? null : typeof v);
+  r.metrics = Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, shape(v)]));
+  for (const k of ['ixt', 'ity', 'near_ceiling', 'occupied']) r.info[k] = shape(r.info[k]);
+  if (r.info.kde) r.info.kde = { ...r.info.kde, ixt: shape(r.info.kde.ixt), ity: shape(r.info.kde.ity) };
+  return r;
+}
+
+/** The adapter family the fixtures are recorded per, e.g. google-swiftshader. */
+const adapterKey = (a: RunRecord['adapter']) =>
+  `${a.vendor}-${a.architecture}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'unknown';
+const fixture = (name: string, key: string) =>
+  new URL(`./fixtures/record-${name}.${key}.json`, import.meta.url);
+/** The family whose fixtures every link has (this repository's tests run on SwiftShader). */
+const RECORDED = 'google-swiftshader';
 const writing = process.env.BITPLANE_WRITE_FIXTURES === '1';
 
 let gpu: Gpu;
@@ -52,7 +76,7 @@ beforeAll(async () => {
 });
 afterAll(() => gpu?.destroy());
 
-describe('records of fixed links are bit-identical to the committed ones', () => {
+describe('records of fixed links are unchanged', () => {
   for (const [name, link] of Object.entries(LINKS)) {
     it(name, async () => {
       const { config, issues } = parseLink(link);
@@ -60,8 +84,17 @@ describe('records of fixed links are bit-identical to the committed ones', () =>
       const record = await runTraining(gpu, config);
       expect(record.status).toBe('complete');
       const text = canonical(record);
-      if (writing) writeFileSync(fixture(name), text);
-      expect(text).toBe(readFileSync(fixture(name), 'utf8'));
+      const key = adapterKey(record.adapter);
+      if (writing) writeFileSync(fixture(name, key), text);
+      if (existsSync(fixture(name, key))) {
+        // Bit-identical on an adapter family the fixtures were recorded on.
+        expect(text).toBe(readFileSync(fixture(name, key), 'utf8'));
+      } else {
+        console.warn(
+          `records-unchanged: no ${key} fixture for ${name}; comparing all but the arithmetic with the ${RECORDED} one`,
+        );
+        expect(structure(text)).toEqual(structure(readFileSync(fixture(name, RECORDED), 'utf8')));
+      }
     });
   }
 });
