@@ -5,6 +5,7 @@ import {
   parseBenchFragment,
   type SettingsIssue,
 } from '../src/bench/settings.ts';
+import { type ConfigIssue, defaultConfig, type RunConfig } from '../src/config/run-config.ts';
 import { bits12Dataset } from '../src/data/bits12.ts';
 import { DATASET_SOURCES, loadDataset } from '../src/data/load.ts';
 import { TOY_NAMES, toyDataset } from '../src/data/toys.ts';
@@ -12,7 +13,6 @@ import type { DatasetName } from '../src/data/types.ts';
 import { acquireGpu, type Gpu } from '../src/gpu/device.ts';
 import { KERNEL_CHECKS } from '../src/kernels/index.ts';
 import { type CheckResult, runChecks } from '../src/kernels/run-checks.ts';
-import { type ConfigIssue, defaultConfig, type RunConfig } from '../src/run/config.ts';
 import { RunController, type TransportView } from '../src/run/controller.ts';
 import { type LinkIssue, parseLink, serializeLink } from '../src/run/link.ts';
 import { applyPreset, comparisonConfigs, type DnnKind, type PresetName } from '../src/run/presets.ts';

@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { RunConfig } from '../src/run/config.ts';
+import type { RunConfig } from '../src/config/run-config.ts';
 import type { TransportView } from '../src/run/controller.ts';
 import { type DnnKind, PRESET_LABELS } from '../src/run/presets.ts';
 import type { Theme } from '../src/view/colors.ts';

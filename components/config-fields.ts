@@ -1,6 +1,6 @@
 import { html, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { ConfigIssue } from '../src/run/config.ts';
+import type { ConfigIssue } from '../src/config/run-config.ts';
 import { type FieldPath, issuesAt, numberFrom } from '../src/view/edit.ts';
 
 /**

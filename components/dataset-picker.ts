@@ -1,7 +1,7 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
+import { type ConfigIssue, DATASETS, type RunConfig } from '../src/config/run-config.ts';
 import type { DatasetName } from '../src/data/types.ts';
-import { type ConfigIssue, DATASETS, type RunConfig } from '../src/run/config.ts';
 import type { FieldPath } from '../src/view/edit.ts';
 import type { PreviewImage } from '../src/view/preview.ts';
 import { emitEdit, type NumberAttrs, numberField } from './config-fields.ts';

@@ -8,7 +8,7 @@ import {
   type LayerConfig,
   QUANTIZERS,
   type RunConfig,
-} from '../src/run/config.ts';
+} from '../src/config/run-config.ts';
 import { PRESET_LABELS, PRESETS, type PresetName, presetOf } from '../src/run/presets.ts';
 import { type FieldPath, issuesAt, numberFrom } from '../src/view/edit.ts';
 import { emitEdit } from './config-fields.ts';

@@ -1,5 +1,5 @@
 import { css, html, LitElement } from 'lit';
-import type { RunConfig } from '../src/run/config.ts';
+import type { RunConfig } from '../src/config/run-config.ts';
 import { EXPERIMENTS, type Experiment } from '../src/run/experiments.ts';
 import {
   currentExperiment,

@@ -1,5 +1,5 @@
 import { css, html, LitElement } from 'lit';
-import type { RunConfig } from '../src/run/config.ts';
+import type { RunConfig } from '../src/config/run-config.ts';
 import type { TransportView } from '../src/run/controller.ts';
 import type { Theme } from '../src/view/colors.ts';
 import { curveData } from '../src/view/curves.ts';

@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
+import type { ConfigIssue, RunConfig } from '../src/config/run-config.ts';
 import type { DatasetName } from '../src/data/types.ts';
-import type { ConfigIssue, RunConfig } from '../src/run/config.ts';
 import { DATASET_DIMS, type PreviewImage } from '../src/view/preview.ts';
 import './dataset-picker.ts';
 import './estimator-controls.ts';

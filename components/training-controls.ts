@@ -1,6 +1,6 @@
 import { html, LitElement } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { type ConfigIssue, OPTIMIZERS, type RunConfig } from '../src/run/config.ts';
+import { type ConfigIssue, OPTIMIZERS, type RunConfig } from '../src/config/run-config.ts';
 import type { FieldPath } from '../src/view/edit.ts';
 import { emitEdit, type NumberAttrs, numberField } from './config-fields.ts';
 import { controlStyles } from './control-styles.ts';

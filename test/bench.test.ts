@@ -13,8 +13,8 @@ import {
   parseBenchFragment,
   QUICK_SETTINGS,
 } from '../src/bench/settings.ts';
-import { gcd, iqr, median, quantile, summarize } from '../src/bench/stats.ts';
 import { BENCH_KERNELS } from '../src/kernels/index.ts';
+import { gcd, iqr, median, quantile, summarize } from '../src/util/stats.ts';
 
 describe('span statistics', () => {
   it('median and interquartile range on fixed inputs (linear interpolation, NumPy default)', () => {

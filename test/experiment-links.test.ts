@@ -5,9 +5,9 @@
  * training images, and then only in those; grouping and "which one is loaded" agree with the table.
  */
 import { describe, expect, it } from 'vitest';
+import { defaultConfig, parseConfig, type RunConfig } from '../src/config/run-config.ts';
 import { validateDatasetSpec } from '../src/data/load.ts';
 import { MNIST_ASSET_TRAIN } from '../src/data/mnist.ts';
-import { defaultConfig, parseConfig, type RunConfig } from '../src/run/config.ts';
 import { DATASET_TITLES, EXPERIMENTS, experimentConfig } from '../src/run/experiments.ts';
 import { parseLink, serializeLink } from '../src/run/link.ts';
 import {

@@ -4,7 +4,7 @@
  * compresses (I(X;T) falls); replicas differ by a small deterministic offset; losses fall and
  * accuracies rise. All values are smooth functions of the epoch: no randomness.
  */
-import { type ConfigInput, type LayerConfig, parseConfig } from '../src/run/config.ts';
+import { type ConfigInput, type LayerConfig, parseConfig } from '../src/config/run-config.ts';
 import { serializeLink } from '../src/run/link.ts';
 import type { RunRecord } from '../src/run/record.ts';
 

@@ -5,7 +5,8 @@
  * Chromium (test/e2e/figures.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeRecord, UNRELIABLE_SHARE } from '../src/run/reproduction.ts';
+import { UNRELIABLE_SHARE } from '../src/info/reliability.ts';
+import { analyzeRecord } from '../src/study/reproduction-analysis.ts';
 import { chrome, layerColor, seriesColors, viridisRgb } from '../src/view/colors.ts';
 import {
   colouredPixels,

@@ -5,15 +5,15 @@
  * KDE bound is recorded for float layers only; bad estimator settings name the setting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConfigError, parseConfig } from '../src/config/run-config.ts';
 import type { Gpu } from '../src/gpu/device.ts';
 import { estimateFromHistogram } from '../src/info/entropy.ts';
 import { layerCoding } from '../src/info/settings.ts';
 import { codeHistogramsRef } from '../src/kernels/code_counts/ref.ts';
 import { codePlan, layerCodesRef } from '../src/kernels/layer_codes/ref.ts';
 import { minMaxRef } from '../src/kernels/layer_minmax/ref.ts';
-import { type ConfigError, parseConfig } from '../src/run/config.ts';
 import { parseLink } from '../src/run/link.ts';
-import { estimatorSettings, TrainingSession } from '../src/run/session.ts';
+import { TrainingSession } from '../src/run/session.ts';
 import { testGpu } from './gpu.ts';
 
 let gpu: Gpu;
@@ -59,7 +59,7 @@ async function checkAgainstReference(link: string) {
         ? layer.activation === 'ste_heaviside'
           ? ({ mode: 'sign', threshold: 0.5 } as const)
           : ({ mode: 'sign' } as const)
-        : layerCoding(estimatorSettings(config), false);
+        : layerCoding(config.estimator, false);
       const range = coding.mode === 'adaptive' ? minMaxRef(acts, R, n * W) : undefined;
       const codes = layerCodesRef(
         acts,

@@ -16,7 +16,6 @@ import {
   millerMadowTerm,
   SATURATION_GAP_BITS,
 } from '../src/info/entropy.ts';
-import { createKdeEstimator, createLayerEstimator, type EstimatorLayer } from '../src/info/estimator.ts';
 import { kdeEstimate } from '../src/info/kde.ts';
 import {
   DEFAULT_ESTIMATOR_SETTINGS,
@@ -28,6 +27,8 @@ import { codeHistogramsRef, plugInEntropiesRef } from '../src/kernels/code_count
 import { kdePairwiseRef, kdeSumsRef } from '../src/kernels/kde/ref.ts';
 import { codePlan, hash64, layerCodesRef } from '../src/kernels/layer_codes/ref.ts';
 import { minMaxRef } from '../src/kernels/layer_minmax/ref.ts';
+import { createLayerEstimator, type EstimatorLayer } from '../src/nn/estimator.ts';
+import { createKdeEstimator } from '../src/nn/kde-estimator.ts';
 import { Rng } from '../src/util/rng.ts';
 import { testGpu } from './gpu.ts';
 

@@ -5,8 +5,8 @@
  * README.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/run-config.ts';
 import type { Gpu } from '../src/gpu/device.ts';
-import { parseConfig } from '../src/run/config.ts';
 import { runTraining } from '../src/run/runner.ts';
 import { testGpu } from './gpu.ts';
 

@@ -10,7 +10,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SCHEDULES } from '../src/info/schedule.ts';
 import {
   ConfigError,
   ConfigSchema,
@@ -21,7 +20,8 @@ import {
   parseConfig,
   type RunConfig,
   SPLIT_MODES,
-} from '../src/run/config.ts';
+} from '../src/config/run-config.ts';
+import { SCHEDULES } from '../src/info/schedule.ts';
 import { LINK_FIELDS, type ParsedLink, parseLink, serializeLink } from '../src/run/link.ts';
 
 const KEYS = LINK_FIELDS.map((f) => f.key);
@@ -133,7 +133,7 @@ const validConfig: fc.Arbitrary<RunConfig> = fc
     }),
   })
   .map((c) => {
-    // The cross-field rules (src/run/config.ts crossCheck).
+    // The cross-field rules (src/config/run-config.ts crossCheck).
     if (c.data.name === 'mnist') c.data.split = 'shuffled';
     else for (const l of c.network.hidden) l.width = Math.min(l.width, 4096);
     if (!(Math.fround(c.estimator.lo) < Math.fround(c.estimator.hi)))

@@ -4,7 +4,7 @@
  * to the app's link work; these are the fixed cases.)
  */
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, parseConfig } from '../src/run/config.ts';
+import { defaultConfig, parseConfig } from '../src/config/run-config.ts';
 import { fragmentOf, parseLink, serializeLink } from '../src/run/link.ts';
 
 describe('links', () => {

@@ -3,10 +3,10 @@
  * for tiny float networks with each float activation, with and without batch normalization.
  */
 import { describe, expect, it } from 'vitest';
+import { type LayerActivation, parseConfig } from '../src/config/run-config.ts';
 import { CpuTrainer } from '../src/nn/cpu-trainer.ts';
 import { initParams } from '../src/nn/init.ts';
 import { planNetwork } from '../src/nn/plan.ts';
-import { type LayerActivation, parseConfig } from '../src/run/config.ts';
 import { Rng } from '../src/util/rng.ts';
 
 function tinyTrainer(activation: LayerActivation, batchNorm: boolean, R = 2) {

@@ -5,13 +5,13 @@
  * identical and the losses agree within a stated tolerance. And the GPU trainer is deterministic.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConfigInput, parseConfig } from '../src/config/run-config.ts';
 import type { Gpu } from '../src/gpu/device.ts';
 import { epochBatches, epochOrder } from '../src/nn/batches.ts';
 import { CpuTrainer, tile } from '../src/nn/cpu-trainer.ts';
 import { GpuTrainer, type TrainData } from '../src/nn/gpu-trainer.ts';
 import { initParams } from '../src/nn/init.ts';
 import { planNetwork } from '../src/nn/plan.ts';
-import { type ConfigInput, parseConfig } from '../src/run/config.ts';
 import { Rng } from '../src/util/rng.ts';
 import { testGpu } from './gpu.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The reproduction report's logic (src/info/phases.ts compressionTiming, src/run/reproduction.ts):
+ * The reproduction report's logic (src/info/phases.ts compressionTiming, src/study/reproduction-analysis.ts, report.ts):
  * when a layer compresses relative to fitting, the per-dataset verdicts (holding, partly, against the
  * claim, and without reliable layers), and the Markdown's honesty: unreliable layers, runs that stopped
  * early and experiments that did not run are named.
@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { compressionTiming, strictMajority } from '../src/info/phases.ts';
 import { EXPERIMENTS, type Experiment, experimentById } from '../src/run/experiments.ts';
 import type { RunRecord } from '../src/run/record.ts';
-import { analyzeRecord, datasetVerdict, reproductionMarkdown } from '../src/run/reproduction.ts';
+import { analyzeRecord, datasetVerdict } from '../src/study/reproduction-analysis.ts';
+import { reproductionMarkdown } from '../src/study/reproduction-report.ts';
 import { binaryHidden, floatHidden, syntheticRecord } from './figure-records.ts';
 
 describe('compressionTiming', () => {

@@ -3,9 +3,9 @@
  * from records, CSV/JSON exports, routes, presets and dataset previews. Synthetic records, no GPU.
  */
 import { describe, expect, it } from 'vitest';
+import { defaultConfig, parseConfig } from '../src/config/run-config.ts';
 import { bits12Dataset } from '../src/data/bits12.ts';
 import { toyDataset } from '../src/data/toys.ts';
-import { defaultConfig, parseConfig } from '../src/run/config.ts';
 import { serializeLink } from '../src/run/link.ts';
 import { applyPreset, comparisonConfigs, presetOf } from '../src/run/presets.ts';
 import type { RunRecord } from '../src/run/record.ts';

@@ -10,18 +10,18 @@
  *              activations, 30 fixed bins (hashed codes), median of repeated estimates
  * Wall times include the read-back: that is what a user waits for.
  */
+
+import { parseConfig } from '../config/run-config.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { runOps } from '../gpu/run.ts';
 import { createTensor } from '../gpu/tensor.ts';
-import { createLayerEstimator } from '../info/estimator.ts';
 import { DEFAULT_ESTIMATOR_SETTINGS, layerCoding } from '../info/settings.ts';
+import { createLayerEstimator } from '../nn/estimator.ts';
 import { GpuTrainer } from '../nn/gpu-trainer.ts';
-import { parseConfig } from '../run/config.ts';
 import { parseLink } from '../run/link.ts';
 import { prepareRun } from '../run/prepare.ts';
-import { estimatorSettings } from '../run/session.ts';
 import { Rng } from '../util/rng.ts';
-import { type Summary, summarize } from './stats.ts';
+import { type Summary, summarize } from '../util/stats.ts';
 
 export interface OverheadResult {
   network: string;
@@ -56,7 +56,7 @@ export async function measureOverhead(
     const p = await prepareRun(config);
     const plain = await GpuTrainer.create(gpu, p.plan, config, p.data, p.params);
     const estimating = await GpuTrainer.create(gpu, p.plan, config, p.data, p.params);
-    await estimating.enableEstimation(estimatorSettings(config), config.estimator.set);
+    await estimating.enableEstimation(config.estimator, config.estimator.set);
     const without: number[] = [];
     const withEst: number[] = [];
     try {

@@ -12,7 +12,7 @@
 import { type Comparison, compareArrays, type Tolerance } from '../kernels/compare.ts';
 import type { AnyBenchKernel } from '../kernels/types.ts';
 import type { Rng } from '../util/rng.ts';
-import { median, summarize } from './stats.ts';
+import { median, summarize } from '../util/stats.ts';
 import type { SpanTiming, SpanWork } from './timer.ts';
 import type { BenchRun, Measurement, PlannedSize, TimerKind } from './types.ts';
 

@@ -12,7 +12,7 @@
  */
 import type { Gpu } from '../gpu/device.ts';
 import { KernelError } from '../gpu/errors.ts';
-import { gcd } from './stats.ts';
+import { gcd } from '../util/stats.ts';
 
 export interface SpanTiming {
   /** GPU time between the markers, ms; null without timestamp queries or when they were unusable. */

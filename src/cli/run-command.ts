@@ -8,9 +8,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ConfigError, type ConfigInput, parseConfig, type RunConfig } from '../config/run-config.ts';
 import { acquireGpu, describeAdapter } from '../gpu/device.ts';
 import { loggedEpochs } from '../info/schedule.ts';
-import { ConfigError, type ConfigInput, parseConfig, type RunConfig } from '../run/config.ts';
 import { parseLink } from '../run/link.ts';
 import { npy } from '../run/npy.ts';
 import { replicaMean, runTraining } from '../run/runner.ts';

@@ -29,7 +29,7 @@ export interface Split {
 }
 
 /** numpy's rint: round half to even (IDNNs computes the split point with np.rint). */
-function rint(x: number): number {
+export function rint(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

@@ -1,49 +1,24 @@
 /**
- * Estimator settings: how a float layer's activations become discrete codes (docs/METHOD.md §3), whether
- * the Miller–Madow correction is applied, and the optional KDE upper bound. Binary layers are always
- * coded by their sign pattern, whatever these settings say.
+ * Estimator settings: how a float layer's activations become discrete codes (docs/METHOD.md §3), which
+ * samples the estimates are over, whether the Miller–Madow correction is applied, and the optional KDE
+ * upper bound. Binary layers are always coded by their sign pattern, whatever these settings say.
  *
  *   fixed     edges linspace(lo, hi, bins); index = numpy.digitize (edges ≤ t), 0..bins   (IDNNs)
  *   width     index = floor(t / width), unbounded                                         (Saxe et al.)
  *   adaptive  `bins` bins between the layer's min and max over the estimation set, per epoch
  *
- * `validateEstimatorSettings` throws an `EstimatorSettingsError` naming the first bad setting.
+ * One zod schema (`EstimatorSchema`) holds every rule and default; the run configuration embeds it
+ * (src/config/run-config.ts) and the types are inferred from it. `validateEstimatorSettings` applies the
+ * same schema to settings given directly (tests, benchmarks, kernel wrappers) and throws an
+ * `EstimatorSettingsError` naming the first bad setting.
  */
+import { z } from 'zod';
 
-export type Discretization = 'fixed' | 'width' | 'adaptive';
+export const DISCRETIZATIONS = ['fixed', 'width', 'adaptive'] as const;
+export type Discretization = (typeof DISCRETIZATIONS)[number];
 
-export const DISCRETIZATIONS: readonly Discretization[] = ['fixed', 'width', 'adaptive'];
-
-export interface EstimatorSettings {
-  discretization: Discretization;
-  /**
-   * fixed: the number of edges of linspace(lo, hi, bins) (IDNNs' "30 bins"), indices 0..bins;
-   * adaptive: the number of bins between the layer's min and max, indices 0..bins − 1.
-   */
-  bins: number;
-  /** fixed: the range of the edges. */
-  lo: number;
-  hi: number;
-  /** width: the bin width (Saxe et al.'s simplebinmi: 0.07). */
-  width: number;
-  /** Add (m − 1)/(2N ln 2) to every plug-in entropy (m = occupied codes). */
-  millerMadow: boolean;
-  /** Also compute the KDE upper bound (Kolchinsky & Tracey; Saxe et al.'s kde.py) for float layers. */
-  kde: boolean;
-  /** The KDE's noise variance σ². */
-  kdeVariance: number;
-}
-
-export const DEFAULT_ESTIMATOR_SETTINGS: Readonly<EstimatorSettings> = Object.freeze({
-  discretization: 'fixed',
-  bins: 30,
-  lo: -1,
-  hi: 1,
-  width: 0.07,
-  millerMadow: false,
-  kde: false,
-  kdeVariance: 1e-3,
-});
+/** The samples the estimates are over: the whole dataset, or its training or test part. */
+export const ESTIMATION_SETS = ['full', 'train', 'test'] as const;
 
 /**
  * Largest bin count (the run configuration's limit). Indices are packed into codes at
@@ -57,6 +32,47 @@ export const MAX_BINS = 100_000;
 export const MIN_WIDTH = 1e-30;
 export const MAX_WIDTH = 1e30;
 
+export const EstimatorSchema = z.strictObject({
+  /** Float layers: 'fixed' bins over [lo, hi] (IDNNs), 'width' (Saxe's floor(t/width)), 'adaptive' (B bins over each layer's min–max). */
+  discretization: z.enum(DISCRETIZATIONS).default('fixed'),
+  /**
+   * fixed: the number of edges of linspace(lo, hi, bins) (IDNNs' "30 bins"), indices 0..bins;
+   * adaptive: the number of bins between the layer's min and max, indices 0..bins − 1.
+   */
+  bins: z.number().int().min(1).max(MAX_BINS).default(30),
+  /** fixed: the range of the edges (lo < hi as 32-bit floats: see binRangeIssue). */
+  lo: z.number().default(-1),
+  hi: z.number().default(1),
+  /** width: the bin width (Saxe et al.'s simplebinmi: 0.07). Kept within f32's normal range. */
+  width: z.number().min(MIN_WIDTH).max(MAX_WIDTH).default(0.07),
+  /** The samples the estimates are over. */
+  set: z.enum(ESTIMATION_SETS).default('full'),
+  /** Miller–Madow bias correction: add (m − 1)/(2N ln 2) to every plug-in entropy (m = occupied codes). */
+  millerMadow: z.boolean().default(false),
+  /** Also the KDE upper bound (Kolchinsky & Tracey; Saxe et al.'s kde.py) for float layers. */
+  kde: z.boolean().default(false),
+  /** The KDE's noise variance σ². */
+  kdeVariance: z.number().gt(0).default(1e-3),
+});
+
+/** The estimator part of a run configuration. */
+export type EstimatorConfig = z.infer<typeof EstimatorSchema>;
+/** What the estimator itself needs: the configuration less the choice of samples. */
+export type EstimatorSettings = Omit<EstimatorConfig, 'set'>;
+
+const SettingsSchema = EstimatorSchema.omit({ set: true });
+
+export const DEFAULT_ESTIMATOR_SETTINGS: Readonly<EstimatorSettings> = Object.freeze(
+  SettingsSchema.parse({}),
+);
+
+/** The rule that spans two fields: the bin edges are f32 on the GPU, so lo < hi must hold in f32 too. */
+export function binRangeIssue(lo: number, hi: number): string | null {
+  return Math.fround(lo) < Math.fround(hi)
+    ? null
+    : `the bin range needs lo < hi (as 32-bit floats), got lo = ${lo}, hi = ${hi}`;
+}
+
 /** A bad estimator setting; `setting` is the field's name, the message says what is allowed. */
 export class EstimatorSettingsError extends Error {
   override name = 'EstimatorSettingsError';
@@ -68,38 +84,28 @@ export class EstimatorSettingsError extends Error {
   }
 }
 
-const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
-const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-
-/** `s` completed with the defaults, validated; throws an EstimatorSettingsError naming the bad field. */
+/** `s` completed with the defaults, validated by the schema; throws an EstimatorSettingsError naming the bad field. */
 export function validateEstimatorSettings(s: Partial<EstimatorSettings> = {}): EstimatorSettings {
-  const v: EstimatorSettings = { ...DEFAULT_ESTIMATOR_SETTINGS, ...s };
-  const bad = (k: keyof EstimatorSettings, detail: string) => new EstimatorSettingsError(k, detail);
-  if (!DISCRETIZATIONS.includes(v.discretization)) {
-    throw bad('discretization', `must be one of ${DISCRETIZATIONS.join(', ')}, got ${v.discretization}`);
+  const r = SettingsSchema.safeParse(s);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const setting = (issue.path[0] ?? 'discretization') as keyof EstimatorSettings;
+    const detail =
+      issue.code === 'invalid_value' && 'values' in issue
+        ? `must be one of ${issue.values.join(', ')}`
+        : issue.message;
+    // zod's type messages already name what was received.
+    const got =
+      issue.code === 'invalid_type' ? '' : `, got ${String((s as Record<string, unknown>)[setting])}`;
+    throw new EstimatorSettingsError(setting, `${detail}${got}`);
   }
-  if (!isInt(v.bins) || v.bins < 1 || v.bins > MAX_BINS) {
-    throw bad('bins', `must be an integer from 1 to ${MAX_BINS}, got ${v.bins}`);
-  }
-  if (!isFiniteNumber(v.lo)) throw bad('lo', `must be a finite number, got ${v.lo}`);
-  if (!isFiniteNumber(v.hi)) throw bad('hi', `must be a finite number, got ${v.hi}`);
-  if (!(v.lo < v.hi)) throw bad('lo', `must be below hi, got lo ${v.lo} ≥ hi ${v.hi}`);
-  if (Math.fround(v.lo) === Math.fround(v.hi)) {
-    throw bad('hi', `lo ${v.lo} and hi ${v.hi} are the same number in f32`);
-  }
-  if (!isFiniteNumber(v.width) || v.width < MIN_WIDTH || v.width > MAX_WIDTH) {
-    throw bad('width', `must be a positive number from ${MIN_WIDTH} to ${MAX_WIDTH}, got ${v.width}`);
-  }
-  if (typeof v.millerMadow !== 'boolean') throw bad('millerMadow', `must be true or false`);
-  if (typeof v.kde !== 'boolean') throw bad('kde', `must be true or false`);
-  if (!isFiniteNumber(v.kdeVariance) || !(v.kdeVariance > 0)) {
-    throw bad('kdeVariance', `must be a positive number (σ²), got ${v.kdeVariance}`);
-  }
-  return v;
+  const range = binRangeIssue(r.data.lo, r.data.hi);
+  if (range) throw new EstimatorSettingsError('lo', range);
+  return r.data;
 }
 
 /**
- * How one layer's activation vectors become codes (src/kernels/layer_codes/ref.ts and shaders/layer_codes.wgsl).
+ * How one layer's activation vectors become codes (src/ref/info.ts and shaders/layer_codes.wgsl).
  * `sign`: bit j = t_j < threshold (threshold 0: the sign pattern, sign(0) = +1; use 0.5 for
  * ste_heaviside's {0, 1} outputs).
  */
@@ -122,11 +128,11 @@ export function layerCoding(settings: EstimatorSettings, binary: boolean): Layer
   }
 }
 
-/** Throws an EstimatorSettingsError naming the bad field of a layer coding (the same rules as above). */
+/** Throws an EstimatorSettingsError naming the bad field of a layer coding (the schema's rules). */
 export function validateLayerCoding(c: LayerCoding): void {
   switch (c.mode) {
     case 'sign':
-      if (c.threshold !== undefined && !isFiniteNumber(c.threshold)) {
+      if (c.threshold !== undefined && !Number.isFinite(c.threshold)) {
         throw new EstimatorSettingsError(
           'discretization',
           `sign threshold must be finite, got ${c.threshold}`,

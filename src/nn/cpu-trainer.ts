@@ -3,6 +3,8 @@
  * references of src/ref/. The GPU trainer is checked against it (binary forward passes identical, losses
  * within a tolerance), and its gradients against finite differences.
  */
+
+import type { LayerActivation, RunConfig } from '../config/run-config.ts';
 import { activationBackwardRef, activationForwardRef } from '../kernels/activation/ref.ts';
 import { adamUpdateRef } from '../kernels/adam_update/ref.ts';
 import { batchnormBackwardRef, batchnormForwardRef } from '../kernels/batchnorm/ref.ts';
@@ -12,7 +14,7 @@ import { sign } from '../kernels/pack_signs/ref.ts';
 import { reduceRowsRef } from '../kernels/reduce_rows/ref.ts';
 import { sgdUpdateRef } from '../kernels/sgd_update/ref.ts';
 import { softmaxXentRef } from '../kernels/softmax_xent/ref.ts';
-import type { LayerActivation, RunConfig } from '../run/config.ts';
+
 import type { LayerParams } from './init.ts';
 import type { LayerPlan, NetworkPlan } from './plan.ts';
 

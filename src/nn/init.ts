@@ -8,7 +8,7 @@
  *   glorot — uniform ±sqrt(6/(fan_in + fan_out)) (BinaryNet)
  * Biases start at 0, batch-norm γ at 1 and β at 0, running mean 0 and variance 1 (PyTorch).
  */
-import type { RunConfig } from '../run/config.ts';
+import type { RunConfig } from '../config/run-config.ts';
 import { Rng } from '../util/rng.ts';
 import type { NetworkPlan } from './plan.ts';
 

@@ -3,7 +3,7 @@
  * configuration. Pure data, shared by the GPU trainer and the CPU reference trainer, so both build the
  * same network.
  */
-import { isQuantizer, type LayerActivation, type RunConfig } from '../run/config.ts';
+import { isQuantizer, type LayerActivation, type RunConfig } from '../config/run-config.ts';
 
 /** Activations whose output is exactly ±1, so the next binary layer can run as an XNOR GEMM. */
 const PM1_OUTPUT: readonly LayerActivation[] = ['ste_sign', 'ste_identity', 'approx_sign', 'swish_sign'];

@@ -11,9 +11,10 @@
  * record 'diverged'), a GPU error while training, a lost device (`fail`). `dispose` (the app's reset)
  * waits for the epoch in flight before it frees the sessions' GPU memory.
  */
+
+import type { RunConfig } from '../config/run-config.ts';
 import type { DataFiles } from '../data/types.ts';
 import type { Gpu } from '../gpu/device.ts';
-import type { RunConfig } from './config.ts';
 import type { RunRecord } from './record.ts';
 import { TrainingSession } from './session.ts';
 

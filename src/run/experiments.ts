@@ -15,7 +15,7 @@
  * fewer epochs, replicas and logged points (and fewer MNIST training and test images), sized to finish on a 2-core machine
  * without a GPU. Its numbers are not evidence; only the full run's are.
  */
-import type { ConfigInput, LayerActivation, LayerConfig } from './config.ts';
+import type { ConfigInput, LayerActivation, LayerConfig } from '../config/run-config.ts';
 
 export type ExperimentRole = 'dnn' | 'bnn';
 

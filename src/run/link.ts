@@ -14,7 +14,7 @@ import {
   type LayerConfig,
   parseConfig,
   type RunConfig,
-} from './config.ts';
+} from '../config/run-config.ts';
 
 export const LINK_VERSION = 1;
 

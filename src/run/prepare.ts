@@ -3,6 +3,8 @@
  * split, the network plan and the initial parameters. Every random stream derives from config.seed:
  * 'data' (generated toys), 'split', 'init', 'shuffle'.
  */
+
+import type { RunConfig } from '../config/run-config.ts';
 import { loadDataset } from '../data/load.ts';
 import { type Split, splitIndices } from '../data/split.ts';
 import type { DataFiles, Dataset } from '../data/types.ts';
@@ -10,7 +12,6 @@ import type { TrainData } from '../nn/gpu-trainer.ts';
 import { initParams, type LayerParams } from '../nn/init.ts';
 import { type NetworkPlan, planNetwork } from '../nn/plan.ts';
 import { Rng } from '../util/rng.ts';
-import type { RunConfig } from './config.ts';
 
 export interface PreparedRun {
   config: RunConfig;

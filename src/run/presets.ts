@@ -10,7 +10,7 @@
  * The output layer is float in every preset. Nothing else (data, optimizer, seed, schedule) changes, so a
  * comparison trains the same data, seed and schedule twice.
  */
-import { DEFAULT_HIDDEN, type LayerConfig, type RunConfig } from './config.ts';
+import { DEFAULT_HIDDEN, type LayerConfig, type RunConfig } from '../config/run-config.ts';
 
 export const PRESETS = ['dnn-tanh', 'dnn-relu', 'bnn'] as const;
 export type PresetName = (typeof PRESETS)[number];

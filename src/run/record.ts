@@ -3,9 +3,10 @@
  * the configuration and its link, the adapter, the layers, the logged epochs and, per replica and logged
  * epoch, losses, accuracies and flip ratios. Documented in the README ("Result records").
  */
+
+import type { RunConfig } from '../config/run-config.ts';
 import { type AdapterSummary, describeAdapter } from '../gpu/device.ts';
 import type { NetworkPlan } from '../nn/plan.ts';
-import type { RunConfig } from './config.ts';
 import { serializeLink } from './link.ts';
 
 export const RECORD_SCHEMA = 'bitplane.run/1';

@@ -3,10 +3,11 @@
  * its result record. Stops early, keeping what was computed, when the signal aborts ('interrupted') or a
  * loss is NaN or infinite ('diverged', with the epoch and replica in the message).
  */
+
+import type { RunConfig } from '../config/run-config.ts';
 import type { DataFiles } from '../data/types.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { EpochMetrics } from '../nn/gpu-trainer.ts';
-import type { RunConfig } from './config.ts';
 import type { RunRecord } from './record.ts';
 import { type EpochReport, TrainingSession } from './session.ts';
 

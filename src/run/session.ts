@@ -10,13 +10,13 @@
  *   s.record                        // the result record so far
  *   s.dispose();
  */
-import { median } from '../bench/stats.ts';
+
+import type { RunConfig } from '../config/run-config.ts';
 import type { DataFiles } from '../data/types.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { loggedEpochs } from '../info/schedule.ts';
-import { validateEstimatorSettings } from '../info/settings.ts';
 import { type EpochMetrics, GpuTrainer, KDE_MAX_SAMPLES } from '../nn/gpu-trainer.ts';
-import type { RunConfig } from './config.ts';
+import { median } from '../util/stats.ts';
 import { type PreparedRun, prepareRun } from './prepare.ts';
 import { emptyRecord, type RunRecord } from './record.ts';
 
@@ -28,12 +28,6 @@ export interface EpochReport {
   /** Seconds spent training so far, and the estimated seconds left. */
   elapsed_s: number;
   eta_s: number;
-}
-
-/** The estimator settings of a run configuration. */
-export function estimatorSettings(config: RunConfig) {
-  const { discretization, bins, lo, hi, width, millerMadow, kde, kdeVariance } = config.estimator;
-  return { discretization, bins, lo, hi, width, millerMadow, kde, kdeVariance };
 }
 
 function estimationSize(record: RunRecord): number {
@@ -121,7 +115,7 @@ export class TrainingSession {
     const trainer = await GpuTrainer.create(gpu, plan, config, prepared.data, prepared.params);
     try {
       const { set, kde, kdeVariance } = config.estimator;
-      await trainer.enableEstimation(validateEstimatorSettings(estimatorSettings(config)), set, {
+      await trainer.enableEstimation(config.estimator, set, {
         kde,
         kdeVariance,
       });

@@ -6,7 +6,7 @@
  *   editConfig(config, ['optimizer', 'lr'], 0.01)   → { config: {…, optimizer: {…, lr: 0.01}}, issues: [] }
  *   editConfig(config, ['optimizer', 'lr'], -1)     → { config: null, issues: [{ field: 'optimizer.lr', … }] }
  */
-import { ConfigError, type ConfigIssue, parseConfig, type RunConfig } from '../run/config.ts';
+import { ConfigError, type ConfigIssue, parseConfig, type RunConfig } from '../config/run-config.ts';
 
 export type FieldPath = readonly (string | number)[];
 

@@ -11,8 +11,9 @@
  * browser variant, identical but for `mnist=` (experimentAppFragment), and says so (experimentAppLimit);
  * the full link runs headless. Every experiment's fragments are computed once, on first use.
  */
+
+import { parseConfig, type RunConfig } from '../config/run-config.ts';
 import { MNIST_ASSET_TRAIN } from '../data/mnist.ts';
-import { parseConfig, type RunConfig } from '../run/config.ts';
 import { DATASET_TITLES, EXPERIMENTS, type Experiment, experimentConfig } from '../run/experiments.ts';
 import { serializeLink } from '../run/link.ts';
 import { routeFragment } from './route.ts';

@@ -13,8 +13,9 @@
  *                           trajectories, bands and curves are not (Okabe–Ito and viridis), so an
  *                           empty chart counts (nearly) 0.
  */
+
+import { nearCeilingShares, UNRELIABLE_SHARE } from '../info/reliability.ts';
 import type { RunRecord } from '../run/record.ts';
-import { nearCeilingShares, UNRELIABLE_SHARE } from '../run/reproduction.ts';
 import { formatDuration } from './format.ts';
 
 /** What a figure's charts drew: coloured pixels per chart (see colouredPixels). */
@@ -57,7 +58,7 @@ export const UNRELIABLE_RULE = `I(X;T) near log2 N in more than ${100 * UNRELIAB
 
 /**
  * Per estimated layer (info.layers' order, as planeData's), whether its estimate is unreliable by the
- * report's rule (src/run/reproduction.ts): near the log2 N ceiling in more than UNRELIABLE_SHARE of its
+ * report's rule (src/info/reliability.ts): near the log2 N ceiling in more than UNRELIABLE_SHARE of its
  * (replica, logged epoch) points.
  */
 export function unreliableLayers(record: {

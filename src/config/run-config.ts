@@ -7,7 +7,9 @@
  * each bad field (as a dotted path) and the allowed values.
  */
 import { z } from 'zod';
+import { rint } from '../data/split.ts';
 import { SCHEDULES } from '../info/schedule.ts';
+import { binRangeIssue, EstimatorSchema } from '../info/settings.ts';
 import { ACTIVATION_NAMES } from '../kernels/activation/ref.ts';
 
 export const CONFIG_SCHEMA_VERSION = 1;
@@ -97,25 +99,8 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   batchSize: positiveInt(65_536).default(256),
   epochs: z.number().int().min(0).max(1_000_000).default(300),
-  /** The information-plane estimator (docs/METHOD.md §3; src/info/). Binary layers always use their exact sign codes. */
-  estimator: z
-    .strictObject({
-      /** Float layers: 'fixed' bins over [lo, hi] (IDNNs), 'width' (Saxe's floor(t/width)), 'adaptive' (B bins over each layer's min–max). */
-      discretization: z.enum(['fixed', 'width', 'adaptive']).default('fixed'),
-      bins: z.number().int().min(1).max(100_000).default(30),
-      lo: z.number().default(-1),
-      hi: z.number().default(1),
-      /** Kept within f32's normal range: 1/width and t/width must be finite and exact enough. */
-      width: z.number().min(1e-30).max(1e30).default(0.07),
-      /** The samples the estimates are over. */
-      set: z.enum(['full', 'train', 'test']).default('full'),
-      /** Miller–Madow bias correction of the plug-in entropies. */
-      millerMadow: z.boolean().default(false),
-      /** Also the KDE upper bound (Kolchinsky & Tracey) for float layers, noise variance kdeVariance. */
-      kde: z.boolean().default(false),
-      kdeVariance: z.number().gt(0).default(1e-3),
-    })
-    .prefault({}),
+  /** The information-plane estimator (src/info/settings.ts). Binary layers always use their exact sign codes. */
+  estimator: EstimatorSchema.prefault({}),
   /** Which epochs are evaluated and estimated (src/info/schedule.ts); 0 and the last always are. */
   log: z
     .strictObject({
@@ -165,11 +150,9 @@ export function parseConfig(input: unknown): RunConfig {
 /** Rules that span fields. */
 function crossCheck(c: RunConfig): void {
   const issues: ConfigIssue[] = [];
-  // lo < hi in f32 too: the bin edges are f32 on the GPU.
-  if (!(Math.fround(c.estimator.lo) < Math.fround(c.estimator.hi))) {
-    const message = `the bin range needs lo < hi (as 32-bit floats), got lo = ${c.estimator.lo}, hi = ${c.estimator.hi}`;
-    issues.push({ field: 'estimator.lo', message }, { field: 'estimator.hi', message });
-  }
+  const range = binRangeIssue(c.estimator.lo, c.estimator.hi);
+  if (range)
+    issues.push({ field: 'estimator.lo', message: range }, { field: 'estimator.hi', message: range });
   const batchNorm = c.network.hidden.some((l) => l.batchNorm);
   if (batchNorm && c.batchSize < 2) {
     issues.push({
@@ -180,9 +163,7 @@ function crossCheck(c: RunConfig): void {
   if (TOYS.includes(c.data.name)) {
     // The split point as src/data/split.ts computes it (numpy's rint): both parts must be non-empty, and
     // batch normalization needs two training samples.
-    const r = c.data.samples * c.data.trainFraction;
-    const f = Math.floor(r);
-    const nTrain = r - f === 0.5 ? (f % 2 === 0 ? f : f + 1) : Math.round(r);
+    const nTrain = rint(c.data.samples * c.data.trainFraction);
     if (nTrain < (batchNorm ? 2 : 1) || nTrain > c.data.samples - 1) {
       issues.push({
         field: 'data.trainFraction',

@@ -26,7 +26,7 @@
  * Results are exact integer counts turned into entropies in float64 on the CPU (src/info/entropy.ts), in
  * an order independent of the GPU's thread timing: the same codes give bit-identical numbers.
  *
- * KDE (float layers, optional): `createKdeEstimator(gpu, { acts, labels, classes, sigma2 })` over one
+ * KDE (float layers, optional): nn/kde-estimator.ts's `createKdeEstimator(gpu, { acts, labels, classes, sigma2 })` over one
  * f32 [R, n, W] tensor holding the whole (capped) set → `ops` to encode, `read()` → KdeEstimate per replica.
  */
 import type { Gpu } from '../gpu/device.ts';
@@ -34,6 +34,8 @@ import { ShapeError } from '../gpu/errors.ts';
 import type { PreparedOp } from '../gpu/kernel.ts';
 import { submit } from '../gpu/submit.ts';
 import { createTensor, destroyTensors, type HostArray, type Tensor, viewTensor } from '../gpu/tensor.ts';
+import { type CodeHistogram, estimateFromHistogram, type InfoEstimate } from '../info/entropy.ts';
+import type { LayerCoding } from '../info/settings.ts';
 import {
   checkCountKeys,
   countTableSizes,
@@ -43,13 +45,9 @@ import {
 } from '../kernels/code_counts/kernel.ts';
 import { decodeCountOfCounts, prepareCountOfCounts } from '../kernels/count_of_counts/kernel.ts';
 import { prepareFillU32 } from '../kernels/fill_u32/kernel.ts';
-import { kdePairwiseVersion, prepareKdePairwise, prepareKdeReduce } from '../kernels/kde/kernel.ts';
 import { layerCodePlan, prepareLayerCodes } from '../kernels/layer_codes/kernel.ts';
 import type { CodePlan } from '../kernels/layer_codes/ref.ts';
 import { prepareLayerMinMax } from '../kernels/layer_minmax/kernel.ts';
-import { type CodeHistogram, estimateFromHistogram, type InfoEstimate } from './entropy.ts';
-import { type KdeEstimate, kdeEstimate } from './kde.ts';
-import type { LayerCoding } from './settings.ts';
 
 export interface EstimatorLayer {
   /** Units W of the layer. */
@@ -190,7 +188,8 @@ export async function readTensors<T extends 'u32' | 'f32'>(
   }
 }
 
-function checkLabels(name: string, labels: ArrayLike<number>, n: number, classes: number): number[] {
+/** Checks n labels below `classes` (a ShapeError names the bad one); returns the count per class. */
+export function checkLabels(name: string, labels: ArrayLike<number>, n: number, classes: number): number[] {
   if (labels.length !== n) throw new ShapeError(`${name}: ${labels.length} labels for n = ${n} samples`);
   const counts = new Array<number>(classes).fill(0);
   for (let i = 0; i < n; i++) {
@@ -340,73 +339,4 @@ export async function createLayerEstimator(
     destroyTensors(...owned); // a size refused part-way: free what was already allocated
     throw e;
   }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// KDE
-
-export interface KdeEstimatorOptions {
-  /** f32 [R, n, W]: one layer's activations over the (capped) estimation set */
-  acts: Tensor<'f32'>;
-  /** The n labels, < classes. */
-  labels: ArrayLike<number>;
-  classes: number;
-  /** σ² */
-  sigma2: number;
-  /** kde_pairwise version (default: v2 when a row fits its tile). */
-  version?: string;
-}
-
-export interface KdeEstimator {
-  /** kde_pairwise then kde_reduce: encode after `acts` is written. */
-  readonly ops: readonly PreparedOp[];
-  /** Per-sample (lse_all, lse_class) f32 [R, n, 2] and per-(replica, class) sums f32 [R, C + 1]. */
-  readonly lse: Tensor<'f32'>;
-  readonly sums: Tensor<'f32'>;
-  /** The bound per replica (one small read-back). */
-  read(): Promise<KdeEstimate[]>;
-  destroy(): void;
-}
-
-export async function createKdeEstimator(gpu: Gpu, options: KdeEstimatorOptions): Promise<KdeEstimator> {
-  const { acts, classes, sigma2 } = options;
-  if (acts.shape.length !== 3)
-    throw new ShapeError(`kde: acts must be [R, n, W], got [${acts.shape.join(', ')}]`);
-  const [R, n, W] = acts.shape;
-  if (!Number.isInteger(classes) || classes < 1)
-    throw new ShapeError(`kde: classes must be ≥ 1, got ${classes}`);
-  const labelCounts = checkLabels('kde', options.labels, n, classes);
-  const labels = createTensor(gpu, 'u32', [n], 'kde labels', Uint32Array.from(options.labels));
-  const lse = createTensor(gpu, 'f32', [R, n, 2], 'kde log-sums');
-  const sums = createTensor(gpu, 'f32', [R, classes + 1], 'kde sums');
-  const ops = [
-    await prepareKdePairwise(
-      gpu,
-      { acts, labels, out: lse, sigma2 },
-      options.version ?? kdePairwiseVersion(gpu, W),
-    ),
-    await prepareKdeReduce(gpu, { lse, labels, sums, classes }),
-  ];
-  return {
-    ops,
-    lse,
-    sums,
-    async read() {
-      const [s] = await readTensors(gpu, [sums]);
-      return Array.from({ length: R }, (_, r) => {
-        const row = s.subarray(r * (classes + 1), (r + 1) * (classes + 1));
-        return kdeEstimate({
-          n,
-          dims: W,
-          sigma2,
-          sumAll: row[classes],
-          sumByClass: Array.from(row.subarray(0, classes)),
-          labelCounts,
-        });
-      });
-    },
-    destroy() {
-      destroyTensors(labels, lse, sums);
-    },
-  };
 }
