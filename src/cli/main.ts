@@ -4,6 +4,7 @@ import { BENCH_USAGE, benchCommand } from './bench-command.ts';
 import { BENCH_INFO_USAGE, benchInfoCommand } from './bench-info-command.ts';
 import { REPRODUCE_USAGE, reproduceCommand } from './reproduce-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
+import { SWEEP_USAGE, sweepCommand } from './sweep-command.ts';
 
 const USAGE = `usage: bitplane <command> [options]
 
@@ -12,6 +13,7 @@ commands:
   bench     time the GPU kernels against their peers (TensorFlow.js, the CPU references)
   bench-info  what the information-plane estimate costs in training time
   reproduce the paper's experiments (DNNs vs BNNs): records, figures, REPRODUCTION.md
+  sweep     expand a sweep spec into a manifest of links; report a directory of records as one table
 
 ${RUN_USAGE}
 
@@ -19,7 +21,9 @@ ${BENCH_USAGE}
 
 ${BENCH_INFO_USAGE}
 
-${REPRODUCE_USAGE}`;
+${REPRODUCE_USAGE}
+
+${SWEEP_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -31,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
         return await benchCommand(rest);
       case 'reproduce':
         return await reproduceCommand(rest);
+      case 'sweep':
+        return await sweepCommand(rest);
       case 'bench-info':
         return await benchInfoCommand(rest);
       case undefined:
