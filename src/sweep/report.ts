@@ -6,7 +6,7 @@
  * Runs the manifest names but that have no record, or whose record is unreadable, are rows too.
  */
 import { compressionTiming, strictMajority, summarizePhases } from '../info/phases.ts';
-import { LINK_FIELDS } from '../run/link.ts';
+import { LINK_FIELDS, parseLink } from '../run/link.ts';
 import type { RunRecord } from '../run/record.ts';
 import { nearCeilingShares } from '../run/reproduction.ts';
 import type { ManifestEntry } from './spec.ts';
@@ -33,8 +33,16 @@ function linkColumns(config: unknown): SweepRow {
 
 /** The row of one run. */
 export function sweepRow(outcome: RunOutcome): SweepRow {
-  if (!outcome.record)
-    return { id: outcome.id, status: outcome.status, reason: outcome.reason, link: outcome.link ?? null };
+  if (!outcome.record) {
+    // Without a record, the manifest's link still says which run it is.
+    const row: SweepRow = {
+      id: outcome.id,
+      status: outcome.status,
+      reason: outcome.reason,
+      link: outcome.link ?? null,
+    };
+    return outcome.link === undefined ? row : { ...row, ...linkColumns(parseLink(outcome.link).config) };
+  }
   const r = outcome.record;
   const row: SweepRow = {
     id: outcome.id,

@@ -127,7 +127,7 @@ function readBlock(
   const base = raw.base ?? '';
   if (typeof base !== 'string') problems.push(`${where} "base": must be a link fragment, got ${show(base)}`);
   const block: Block = {
-    base: [outer.base ?? '', typeof base === 'string' ? base : ''].filter((s) => s !== '').join('&'),
+    base: typeof base === 'string' ? overlay(outer.base ?? '', base) : (outer.base ?? ''),
     grid: readAxes(`${where} grid`, raw.grid, problems),
     lists: readAxes(`${where} lists`, raw.lists, problems),
     seeds: readSeeds(where, raw.seeds, problems) ?? outer.seeds,
@@ -236,6 +236,20 @@ function baseWithout(base: string, keys: Set<string>): string[] {
       return true; // parseLink reports the bad encoding
     }
   });
+}
+
+/** The link `over` laid over `under`: keys `over` sets replace those of `under`. */
+function overlay(under: string, over: string): string {
+  const keys = new Set(
+    baseWithout(over, new Set()).map((p) => {
+      try {
+        return decodeURIComponent(p.split('=')[0]);
+      } catch {
+        return p;
+      }
+    }),
+  );
+  return [...baseWithout(under, keys), ...baseWithout(over, new Set())].join('&');
 }
 
 /**
