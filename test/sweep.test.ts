@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLink, serializeLink } from '../src/run/link.ts';
 import { chunkCount, chunkLines, ManifestError, parseManifest } from '../src/sweep/manifest.ts';
+import { mergeProblem, mergeSeeds } from '../src/sweep/merge.ts';
 import { outcomesInOrder, sweepRow, toCsv, toJsonLines } from '../src/sweep/report.ts';
 import { sha256Hex } from '../src/sweep/sha256.ts';
 import { expandSpec, manifestText, SpecError } from '../src/sweep/spec.ts';
@@ -235,6 +236,38 @@ describe('report rows', () => {
     expect(study.complete).toBe(1);
     const group = study.groups.find((g) => g.link === withoutSeed(manifest[0].link));
     expect(group).toMatchObject({ runs: 4, complete: 1, failed: 1, missing: 2, seeds: [1, 2, 3, 1] });
+  });
+});
+
+describe('mergeSeeds', () => {
+  const withSeed = (seed: number, replicas: number, epochs = [0, 1, 2, 4]) => {
+    const r = syntheticRecord({ replicas, epochs, hidden: binaryHidden([8, 4]) });
+    r.config = { ...r.config, seed };
+    r.link = serializeLink(r.config);
+    return r;
+  };
+
+  it('draws runs that differ only by seed as one record, every seed a replica, in order', () => {
+    const a = withSeed(1, 2);
+    const b = withSeed(2, 2);
+    const m = mergeSeeds([a, b]);
+    expect(m.config.replicas).toBe(4);
+    expect(m.link).toBe(withoutSeed(a.link));
+    expect(m.metrics.test_acc).toEqual([...a.metrics.test_acc, ...b.metrics.test_acc]);
+    expect(m.info.ixt).toEqual([...a.info.ixt, ...b.info.ixt]);
+    expect(m.info.near_ceiling.length).toBe(4);
+    expect(m.message).toMatch(/2 seeds \(1, 2\), drawn as 4 replicas/);
+  });
+
+  it('refuses records that differ by more than the seed, or logged other epochs', () => {
+    const short = withSeed(2, 1);
+    short.epochs = [0, 1, 2]; // e.g. an interrupted run of the same link
+    expect(mergeProblem([withSeed(1, 1), short])).toMatch(/other epochs/);
+    const other = withSeed(2, 1);
+    other.config = { ...other.config, epochs: 9 };
+    other.link = serializeLink(other.config);
+    expect(mergeProblem([withSeed(1, 1), other])).toMatch(/by more than the seed/);
+    expect(() => mergeSeeds([])).toThrow(/no records/);
   });
 });
 

@@ -9,19 +9,23 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RECORD_SCHEMA, type RunRecord } from '../run/record.ts';
 import { ManifestError, parseManifest } from '../sweep/manifest.ts';
+import { mergeProblem, mergeSeeds } from '../sweep/merge.ts';
 import { outcomesInOrder, type RunOutcome, sweepRow, toCsv, toJsonLines } from '../sweep/report.ts';
-import { expandSpec, type ManifestEntry, manifestText, SpecError } from '../sweep/spec.ts';
-import { studyReport } from '../sweep/study.ts';
+import { expandSpec, type ManifestEntry, manifestText, SpecError, sweepId } from '../sweep/spec.ts';
+import { type StudyReport, studyReport, withoutSeed } from '../sweep/study.ts';
 import { checkOutputDir, checkOutputFile, OutputError, writeFileAtomic } from './output.ts';
+import { chromiumAvailable, chromiumMissingMessage } from './serve-app.ts';
 
 export const SWEEP_USAGE = `usage: bitplane sweep expand SPEC.json [--out sweep.jsonl]
-       bitplane sweep report DIR [--from sweep.jsonl] [--out DIR2]
+       bitplane sweep report DIR [--from sweep.jsonl] [--out DIR2] [--figures]
 
   expand   writes the manifest: one {"id", "link"} line per run (to --out, else standard output)
   report   reads every DIR/<id>.json record into DIR2/sweep.csv and DIR2/sweep.jsonl (one row per run:
            the link's fields, final metrics, per-layer phase measures and near-ceiling shares) and
            DIR2/study.json (runs that differ only by seed, summarized); DIR2 defaults to DIR. With
-           --from, every manifest line is a row: runs without a record are listed as "missing"
+           --from, every manifest line is a row: runs without a record are listed as "missing".
+           --figures: one PNG per group of runs that differ only by seed, every seed drawn as a
+           replica by the app's figure sheet (needs Chromium): DIR2/figures/<id of the group's link>.png
   then:    bitplane run --from sweep.jsonl --index I [--chunk K] --out-dir DIR   (see docs/sweeps.md)
 exit codes: 0 written, 2 bad input (spec, manifest, directory), nothing written`;
 
@@ -89,10 +93,43 @@ async function readOutcomes(dir: string): Promise<RunOutcome[]> {
   return out;
 }
 
+/**
+ * One figure per seed group with complete records, all its seeds drawn as replicas (src/sweep/merge.ts),
+ * by the app's own figure sheet (src/cli/figures.ts). Returns the figure's path per group link.
+ */
+async function drawGroups(outcomes: readonly RunOutcome[], outDir: string): Promise<Map<string, string>> {
+  const groups = new Map<string, RunRecord[]>();
+  for (const o of outcomes)
+    if (o.record?.status === 'complete') {
+      const key = withoutSeed(o.record.link);
+      groups.set(key, [...(groups.get(key) ?? []), o.record]);
+    }
+  const items = [];
+  const paths = new Map<string, string>();
+  for (const [link, records] of groups) {
+    const problem = mergeProblem(records);
+    if (problem) {
+      console.error(`  no figure for ${link}: ${problem}`);
+      continue;
+    }
+    const name = join('figures', `${sweepId(link)}.png`);
+    items.push({
+      record: mergeSeeds(records),
+      title: `${link} · seeds ${records.map((r) => r.config.seed).join(', ')}, drawn as replicas`,
+      path: join(outDir, name),
+    });
+    paths.set(link, name);
+  }
+  const { renderFigures } = await import('./figures.ts');
+  await renderFigures(items);
+  return paths;
+}
+
 async function report(
   positionals: string[],
   out: string | undefined,
   from: string | undefined,
+  figures: boolean,
 ): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('sweep report takes one records directory');
   const dir = positionals[0];
@@ -109,15 +146,21 @@ async function report(
   }
   const found = await readOutcomes(dir);
   await checkOutputDir(outDir);
+  if (figures && !chromiumAvailable()) throw new InputError(`--figures: ${chromiumMissingMessage()}`);
   const rows = outcomesInOrder(found, manifest).map(sweepRow);
-  const study = studyReport(rows);
+  const study: StudyReport & { groups: { figure?: string }[] } = studyReport(rows);
   await writeFileAtomic(join(outDir, 'sweep.csv'), toCsv(rows));
   await writeFileAtomic(join(outDir, 'sweep.jsonl'), toJsonLines(rows));
+  if (figures) {
+    // After the tables: a browser that fails must not cost them. study.json names each figure.
+    const paths = await drawGroups(found, outDir);
+    for (const g of study.groups) if (paths.has(g.link)) g.figure = paths.get(g.link);
+  }
   await writeFileAtomic(join(outDir, 'study.json'), `${JSON.stringify(study, null, 1)}\n`);
   const notComplete = rows.filter((r) => r.status !== 'complete');
   console.error(
     `${rows.length} runs, ${study.complete} complete${manifest ? '' : ' (no --from: runs without a record are not known)'}` +
-      ` → ${join(outDir, 'sweep.csv')}, sweep.jsonl, study.json`,
+      ` → ${join(outDir, 'sweep.csv')}, sweep.jsonl, study.json${figures ? ', figures/' : ''}`,
   );
   for (const r of notComplete.slice(0, 20))
     console.error(`  ${r.id}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
@@ -132,17 +175,23 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { out: { type: 'string' }, from: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        out: { type: 'string' },
+        from: { type: 'string' },
+        figures: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
     if (values.help || sub === 'help' || sub === '--help') {
       console.log(SWEEP_USAGE);
       return 0;
     }
     if (sub === 'expand') {
-      if (values.from !== undefined) throw new UsageError('--from belongs to sweep report');
+      if (values.from !== undefined || values.figures)
+        throw new UsageError('--from and --figures belong to sweep report');
       return await expand(positionals, values.out);
     }
-    if (sub === 'report') return await report(positionals, values.out, values.from);
+    if (sub === 'report') return await report(positionals, values.out, values.from, values.figures === true);
     throw new UsageError(sub === undefined ? 'which one: expand or report?' : `unknown subcommand "${sub}"`);
   } catch (e) {
     if (
