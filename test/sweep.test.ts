@@ -6,12 +6,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/run/config.ts';
+import { EXPERIMENTS, experimentConfig } from '../src/run/experiments.ts';
 import { parseLink, serializeLink } from '../src/run/link.ts';
 import { chunkCount, chunkLines, ManifestError, parseManifest } from '../src/sweep/manifest.ts';
 import { mergeProblem, mergeSeeds } from '../src/sweep/merge.ts';
 import { outcomesInOrder, sweepRow, toCsv, toJsonLines } from '../src/sweep/report.ts';
 import { sha256Hex } from '../src/sweep/sha256.ts';
-import { expandSpec, manifestText, SpecError } from '../src/sweep/spec.ts';
+import { expandSpec, manifestText, SpecError, sweepId } from '../src/sweep/spec.ts';
 import { studyReport, withoutSeed } from '../src/sweep/study.ts';
 import { binaryHidden, syntheticRecord } from './figure-records.ts';
 
@@ -268,6 +270,18 @@ describe('mergeSeeds', () => {
     other.link = serializeLink(other.config);
     expect(mergeProblem([withSeed(1, 1), other])).toMatch(/by more than the seed/);
     expect(() => mergeSeeds([])).toThrow(/no records/);
+  });
+});
+
+describe('reproduce as a sweep', () => {
+  it('gives every paper experiment, full and quick, its own id: its manifest never repeats a line', () => {
+    for (const quick of [false, true]) {
+      const entries = EXPERIMENTS.map((e) => {
+        const link = serializeLink(parseConfig(experimentConfig(e, quick)));
+        return { id: sweepId(link), link };
+      });
+      expect(parseManifest(manifestText(entries), 'experiments.jsonl')).toEqual(entries);
+    }
   });
 });
 

@@ -66,6 +66,9 @@ export async function existingRecord(path: string, entry: ManifestEntry): Promis
 
 class UsageError extends Error {}
 
+/** At most one progress line per run this often (ms). */
+const PROGRESS_MS = 10_000;
+
 function wholeNumber(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < min)
@@ -188,7 +191,20 @@ export async function sweepRunCommand(argv: string[], env = process.env): Promis
       const path = join(outDir, `${entry.id}.json`);
       let record: RunRecord;
       try {
-        record = await runTraining(gpu, configs.get(line) as RunConfig, { signal: controller.signal });
+        // A progress line every PROGRESS_MS at most (job logs stay short), and at the last epoch.
+        let last = performance.now();
+        const progress = ({ epoch, epochs, eta_s }: { epoch: number; epochs: number; eta_s: number }) => {
+          if (quiet || (performance.now() - last < PROGRESS_MS && epoch < epochs)) return;
+          last = performance.now();
+          console.error(
+            `line ${line + 1} ${entry.id}: epoch ${epoch}/${epochs}, about ${Number.isFinite(eta_s) ? Math.ceil(eta_s) : '?'} s left`,
+          );
+        };
+        record = await runTraining(gpu, configs.get(line) as RunConfig, {
+          signal: controller.signal,
+          onEpoch: progress,
+          onProgress: progress,
+        });
       } catch (e) {
         // One run's failure (e.g. a kernel error) does not cost the rest of the chunk.
         console.error(`bitplane run: line ${line + 1} ${entry.id} failed: ${(e as Error).message}`);
