@@ -6,7 +6,7 @@ import { datasetAssets } from './scripts/vite-plugin-mnist.ts';
 
 // Node tests run the real WGSL through Dawn. On Linux without a GPU the Vulkan loader must see the
 // SwiftShader ICD that Debian's Chromium ships; set it in the main process (the loader reads the real
-// environment) unless the user already chose a driver (GPU-TESTING.md).
+// environment) unless the user already chose a driver (docs/gpu-testing.md).
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (process.platform === 'linux' && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) {
   process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD;

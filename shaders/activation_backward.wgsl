@@ -1,6 +1,6 @@
 // activation_backward — the backward of activation_forward.wgsl, elementwise:
 //   dx[i] = dy[i] · f'(x[i])     x = the forward's input (the pre-activation), i < n
-// with, for the quantizers, the straight-through pseudo-gradients of SCIENCE.md §2 (Larq, BinaryNet,
+// with, for the quantizers, the straight-through pseudo-gradients of docs/METHOD.md §2 (Larq, BinaryNet,
 // Bi-Real Net, BNN+). KIND as in the forward (ids: src/ref/activations.ts):
 //
 //   KIND  name            f'(x)

@@ -4,7 +4,7 @@
 //   m[i] ← β1 · m[i] + (1 − β1) · g[i]
 //   v[i] ← β2 · v[i] + (1 − β2) · g[i]²
 //   w[i] ← w[i] − α_t · m[i] / (sqrt(v[i]) + ε),     α_t = lr · sqrt(1 − β2^t) / (1 − β1^t),  t ≥ 1
-//   w[i] ← clamp(w[i], −clip, clip)                    only when CLIP (SCIENCE.md §2, Larq's weight_clip)
+//   w[i] ← clamp(w[i], −clip, clip)                    only when CLIP (docs/METHOD.md §2, Larq's weight_clip)
 //
 // ε is added to sqrt(v) without bias correction ("epsilon hat", as Keras and Kingma & Ba §2 do it).
 // α_t is computed by the host in float64 from lr and the step t and passed as `alpha`: in f32 on the

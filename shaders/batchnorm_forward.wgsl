@@ -1,4 +1,4 @@
-// batchnorm_forward — batch normalization over the batch, per (replica, unit) column. SCIENCE.md §2.
+// batchnorm_forward — batch normalization over the batch, per (replica, unit) column. docs/METHOD.md §2.
 //
 // Training (TRAINING = true), PyTorch's BatchNorm1d in train mode:
 //   mean = Σ_b x[r, b, n] / B,   var = Σ_b (x − mean)² / B   (two passes; biased, used to normalise)

@@ -1,5 +1,5 @@
 // kde_pairwise — the pairwise Gaussian-kernel sums of the KDE upper bound on a layer's entropy
-// (Kolchinsky & Tracey; Saxe et al.'s kde.py; SCIENCE.md §3), per replica and sample i:
+// (Kolchinsky & Tracey; Saxe et al.'s kde.py; docs/METHOD.md §3), per replica and sample i:
 //
 //   lse_all[r, i] = ln Σ_{j < n}             exp(−‖t_i − t_j‖² · scale)     scale = 1/(2σ²)
 //   lse_cls[r, i] = ln Σ_{j : y_j = y_i}     exp(−‖t_i − t_j‖² · scale)

@@ -1,6 +1,6 @@
 // layer_codes — each sample's layer vector → one 64-bit code (two u32), for the entropy estimators.
 //
-// Every unit's value t becomes an index (MODE, SCIENCE.md §3); indices are packed `bits` at a time,
+// Every unit's value t becomes an index (MODE, docs/METHOD.md §3); indices are packed `bits` at a time,
 // `per` = floor(32/bits) to a u32 word (none straddles two words); with nWords ≤ 2 the code is the packed
 // words themselves (exact), else hash64 of the words:
 //

@@ -1,7 +1,7 @@
 // sgd_update v1 — plain SGD step with optional latent-weight clipping, elementwise over all parameters.
 //
 //   w[i] ← w[i] − lr · g[i]
-//   w[i] ← clamp(w[i], −clip, clip)        only when CLIP (SCIENCE.md §2, Larq's weight_clip)
+//   w[i] ← clamp(w[i], −clip, clip)        only when CLIP (docs/METHOD.md §2, Larq's weight_clip)
 //
 // The arrays are flat (n = R·P: every replica's parameters, any shape); each element is independent,
 // so one invocation per element, no reductions, no atomics. lr is one scalar for all replicas.

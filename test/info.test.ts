@@ -132,7 +132,7 @@ describe('entropy math (known answers)', () => {
   });
 
   it('ceilings, saturation threshold, helpers', () => {
-    // The 12-bit task's labels: 2118 ones of 4096 (SCIENCE.md §4): H(Y) = 0.99916.
+    // The 12-bit task's labels: 2118 ones of 4096 (docs/METHOD.md §4): H(Y) = 0.99916.
     expect(labelEntropy([4096 - 2118, 2118])).toBeCloseTo(0.99916, 5);
     expect(countOfCounts([3, 1, 1, 0, 3, 2])).toEqual([
       { k: 1, m: 2 },

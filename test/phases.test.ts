@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { phaseMeasures, summarizePhases } from '../src/info/phases.ts';
 
-describe('phase measures (SCIENCE.md §1)', () => {
+describe('phase measures (docs/METHOD.md §1)', () => {
   it('a DNN-like path: fit with expansion, then compress', () => {
     const epochs = [0, 1, 2, 4, 8, 16];
     const ixt = [2, 4, 6, 5, 4, 3]; // peaks at epoch 2, falls after

@@ -4,6 +4,7 @@ import { BENCH_USAGE, benchCommand } from './bench-command.ts';
 import { BENCH_INFO_USAGE, benchInfoCommand } from './bench-info-command.ts';
 import { REPRODUCE_USAGE, reproduceCommand } from './reproduce-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
+import { STUDY_USAGE, studyCommand } from './study-command.ts';
 import { SWEEP_USAGE, sweepCommand } from './sweep-command.ts';
 
 const USAGE = `usage: bitplane <command> [options]
@@ -14,6 +15,7 @@ commands:
   bench-info  what the information-plane estimate costs in training time
   reproduce the paper's experiments (DNNs vs BNNs): records, figures, REPRODUCTION.md
   sweep     expand a sweep spec into a manifest of links; report a directory of records as one table
+  study     the pre-registered study statistic over any set of records: CIs, p-values, verdicts
 
 ${RUN_USAGE}
 
@@ -23,7 +25,9 @@ ${BENCH_INFO_USAGE}
 
 ${REPRODUCE_USAGE}
 
-${SWEEP_USAGE}`;
+${SWEEP_USAGE}
+
+${STUDY_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
         return await reproduceCommand(rest);
       case 'sweep':
         return await sweepCommand(rest);
+      case 'study':
+        return await studyCommand(rest);
       case 'bench-info':
         return await benchInfoCommand(rest);
       case undefined:

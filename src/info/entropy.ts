@@ -1,5 +1,5 @@
 /**
- * Entropies of a layer's codes from their **count of counts** (SCIENCE.md §3), in bits, float64.
+ * Entropies of a layer's codes from their **count of counts** (docs/METHOD.md §3), in bits, float64.
  *
  * Over N samples, a code that occurs c times has p = c/N, so
  *
@@ -121,7 +121,7 @@ export function countOfCounts(counts: Iterable<number>): CountOfCount[] {
 }
 
 /**
- * Every quantity of SCIENCE.md §3 from one layer's count of counts. Throws when the lists are
+ * Every quantity of docs/METHOD.md §3 from one layer's count of counts. Throws when the lists are
  * inconsistent (Σ k·m ≠ N): a GPU table that lost or duplicated a sample is never turned into numbers.
  */
 export function estimateFromHistogram(

@@ -1,6 +1,6 @@
 /**
  * The KDE upper bound on a float layer's mutual information (Kolchinsky & Tracey 2017, as in Saxe et
- * al.'s kde.py; SCIENCE.md §3): T is treated as t + Gaussian noise of variance σ². In nats, over N
+ * al.'s kde.py; docs/METHOD.md §3): T is treated as t + Gaussian noise of variance σ². In nats, over N
  * samples of dimension d, with lse_i = ln Σ_j exp(−‖t_i − t_j‖²/(2σ²)):
  *
  *   H_up(T)   = d/2 + (d/2)·ln(2πσ²) − (1/N)·Σ_i (lse_i − ln N)

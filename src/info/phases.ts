@@ -1,5 +1,5 @@
 /**
- * The phase measures of SCIENCE.md §1, per layer, from a trajectory over the logged epochs:
+ * The phase measures of docs/METHOD.md §1, per layer, from a trajectory over the logged epochs:
  *
  *   ixtPeakEpoch  — the epoch at which I(X;T) is largest (the first, on ties): the end of fitting-with-
  *                   expansion; a DNN that compresses late peaks early and then falls

@@ -1,5 +1,5 @@
 /**
- * Estimator settings: how a float layer's activations become discrete codes (SCIENCE.md §3), whether
+ * Estimator settings: how a float layer's activations become discrete codes (docs/METHOD.md §3), whether
  * the Miller–Madow correction is applied, and the optional KDE upper bound. Binary layers are always
  * coded by their sign pattern, whatever these settings say.
  *

@@ -1,5 +1,5 @@
 /**
- * CPU reference of the activations and quantizers (SCIENCE.md §2): ONE table, each function beside its
+ * CPU reference of the activations and quantizers (docs/METHOD.md §2): ONE table, each function beside its
  * derivative (micrograd's `_backward` next to the op, TF Playground's `{ output, der }`). Plain float64
  * loops; the executable spec shaders/activation_{forward,backward}.wgsl and
  * shaders/magnitude_sign_{forward,backward}.wgsl are tested against.
@@ -140,7 +140,7 @@ export function magnitudeSignForwardRef(
 /**
  * shaders/magnitude_sign_backward.wgsl: dx[r, b, n] = dy[r, b, n] · α[r, n] · 1{|x[r, b, n]| ≤ 1}.
  * Larq computes stop_gradient(α) · ste_sign(x): α is a constant in the chain rule (no gradient flows
- * through the mean), so the gradient is ste_sign's, scaled by α ("as ste_sign", SCIENCE.md §2).
+ * through the mean), so the gradient is ste_sign's, scaled by α ("as ste_sign", docs/METHOD.md §2).
  */
 export function magnitudeSignBackwardRef(
   x: ArrayLike<number>,

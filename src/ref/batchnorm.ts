@@ -1,6 +1,6 @@
 /**
  * CPU reference of batch normalization over the batch (shaders/batchnorm_forward.wgsl and
- * shaders/batchnorm_backward.wgsl): plain loops in float64, the executable spec. SCIENCE.md §2.
+ * shaders/batchnorm_backward.wgsl): plain loops in float64, the executable spec. docs/METHOD.md §2.
  *
  * Layout: x, y, dy, dx are [R, B, N] (replica, sample, unit); gamma, beta, the running statistics and the
  * saved mean / invstd are [R, N]. Each (r, n) column is normalised over its B samples.

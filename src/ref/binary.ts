@@ -3,7 +3,7 @@
  * executable spec the WGSL is tested against (exactly: these are integer kernels).
  */
 
-/** sign(x) = +1 if x ≥ 0 else −1 (never 0), SCIENCE.md §2. */
+/** sign(x) = +1 if x ≥ 0 else −1 (never 0), docs/METHOD.md §2. */
 export const sign = (x: number): number => (x >= 0 ? 1 : -1);
 
 export const wordsPerRow = (K: number): number => Math.ceil(K / 32);

@@ -1,7 +1,7 @@
 /**
  * The run configuration: everything that determines a run, validated by one schema. Defaults are the
  * study's subject: the 12-bit task, 12-10-7-5-4-3-2, a BNN with batch normalization and `ste_sign`
- * hidden activations, Adam 4e-4, batch 256 (SCIENCE.md §2, §5).
+ * hidden activations, Adam 4e-4, batch 256 (docs/METHOD.md §2, §5).
  *
  * `parseConfig(input)` returns the full config (defaults filled in) or a ConfigError whose `issues` name
  * each bad field (as a dotted path) and the allowed values.
@@ -97,7 +97,7 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   batchSize: positiveInt(65_536).default(256),
   epochs: z.number().int().min(0).max(1_000_000).default(300),
-  /** The information-plane estimator (SCIENCE.md §3; src/info/). Binary layers always use their exact sign codes. */
+  /** The information-plane estimator (docs/METHOD.md §3; src/info/). Binary layers always use their exact sign codes. */
   estimator: z
     .strictObject({
       /** Float layers: 'fixed' bins over [lo, hi] (IDNNs), 'width' (Saxe's floor(t/width)), 'adaptive' (B bins over each layer's min–max). */

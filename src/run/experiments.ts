@@ -1,7 +1,7 @@
 /**
  * The paper's experiments as presets: one row per experiment of "Understanding Learning Dynamics of
  * Binary Neural Networks via Information Bottleneck" (Raj, Nayak, Kalyani 2020) that bitplane can run,
- * each with the protocol it follows and where that protocol comes from (SCIENCE.md §1, §5). The app
+ * each with the protocol it follows and where that protocol comes from (docs/METHOD.md §1, §5). The app
  * offers each as a link and a button; `bitplane reproduce` runs them all and writes the report.
  *
  * The paper's own setup is not public (only its abstract), so every experiment follows a published
@@ -42,7 +42,7 @@ const SAXE_MNIST = 'Saxe et al. 2018 (artemyk/ibsgd), MNIST 784-1024-20-20-20-10
 const floatLayers = (widths: number[], activation: 'tanh' | 'relu'): LayerConfig[] =>
   widths.map((width) => ({ width, weights: 'float', batchNorm: false, activation }));
 
-/** BinaryNet's block: sign weights, batch normalization, a quantizer (SCIENCE.md §2). */
+/** BinaryNet's block: sign weights, batch normalization, a quantizer (docs/METHOD.md §2). */
 const binaryLayers = (widths: number[], activation: LayerActivation): LayerConfig[] =>
   widths.map((width) => ({ width, weights: 'binary', batchNorm: true, activation }));
 

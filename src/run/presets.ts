@@ -5,7 +5,7 @@
  *
  *   dnn-tanh   float weights, tanh, no batch normalization        (IDNNs, Saxe et al.)
  *   dnn-relu   float weights, ReLU, no batch normalization        (Saxe et al.)
- *   bnn        binary weights, batch normalization, ste_sign      (BinaryNet; SCIENCE.md §2)
+ *   bnn        binary weights, batch normalization, ste_sign      (BinaryNet; docs/METHOD.md §2)
  *
  * The output layer is float in every preset. Nothing else (data, optimizer, seed, schedule) changes, so a
  * comparison trains the same data, seed and schedule twice.

@@ -1,6 +1,6 @@
 /**
  * The reproduction report (`REPRODUCTION.md`, written by `bitplane reproduce`): from the experiments'
- * result records, per experiment its figure, final accuracy and per-layer phase measures (SCIENCE.md §1:
+ * result records, per experiment its figure, final accuracy and per-layer phase measures (docs/METHOD.md §1:
  * epoch of the I(X;T) peak, epoch of 90 % of the I(T;Y) maximum, share of logged epochs compressing while
  * fitting) as mean and range over replicas, when each layer compresses (src/info/phases.ts
  * compressionTiming), and a verdict per dataset on the claim: do the BNNs fit and compress at once while
@@ -180,7 +180,7 @@ export interface DatasetVerdict {
   dnn: { afterFitting: number; counted: number; layers: number; jointShare: number };
   /** One or two sentences. */
   text: string;
-  /** SCIENCE.md §1's share measure, compared; says so when it points against the claim. */
+  /** docs/METHOD.md §1's share measure, compared; says so when it points against the claim. */
   shareText: string;
 }
 
@@ -242,7 +242,7 @@ export function datasetVerdict(
   if (b.counted && d.counted) {
     const pct = (x: number) => `${f(100 * x)} %`;
     shareText =
-      `Share of logged steps in which I(X;T) falls while I(T;Y) rises (SCIENCE.md §1), mean over counted layers: ` +
+      `Share of logged steps in which I(X;T) falls while I(T;Y) rises (docs/METHOD.md §1), mean over counted layers: ` +
       `BNNs ${pct(b.jointShare)}, tanh DNN ${pct(d.jointShare)}.` +
       (b.jointShare > d.jointShare
         ? ''
@@ -402,7 +402,7 @@ export function reproductionMarkdown(input: ReproductionInput): string {
     `- **estimate**: a layer is counted in the verdicts unless (a) its plug-in I(X;T) is near log2 N (nearly every sample has its own code) in more than ${f(100 * UNRELIABLE_SHARE)} % of the (replica, epoch) points — the estimate is **unreliable** and says little about compression; (b) in more than half of the replicas its I(T;Y) is already at 90 % of its maximum at epoch 0 (nearly unique codes carry the label trivially), so there is no fitting to locate; or (c) the run's training accuracy gains ${f(100 * UNRESOLVED_GAIN)} % or more by its first logged epoch, so the logged points cannot resolve fitting at all.`,
     "- The figures' legends mark a layer *≈ ceiling* when its estimate is near log2 N at the last logged epoch; the tables use the share of points.",
     '',
-    "Verdict per dataset: the claim **holds** when more than half of the BNNs' counted layers compress *while fitting* and more than half of the tanh DNN's counted layers compress *after fitting*; **partly** when one side does; **does not hold** when neither does; **cannot tell** without counted layers on both sides. The pooled verdict is only a summary: the table after it gives every experiment, quantizer by quantizer, and SCIENCE.md §1's share measure is compared below the verdicts, whichever way it points. The ReLU DNN is reported beside it: Saxe et al. (2018) found that ReLU networks do not compress, so it is a check on the estimator, not part of the claim.",
+    "Verdict per dataset: the claim **holds** when more than half of the BNNs' counted layers compress *while fitting* and more than half of the tanh DNN's counted layers compress *after fitting*; **partly** when one side does; **does not hold** when neither does; **cannot tell** without counted layers on both sides. The pooled verdict is only a summary: the table after it gives every experiment, quantizer by quantizer, and docs/METHOD.md §1's share measure is compared below the verdicts, whichever way it points. The ReLU DNN is reported beside it: Saxe et al. (2018) found that ReLU networks do not compress, so it is a check on the estimator, not part of the claim.",
     '',
     '## Verdicts',
     '',

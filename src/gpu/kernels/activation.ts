@@ -1,5 +1,5 @@
 /**
- * Wrappers of the activation and quantizer kernels (SCIENCE.md §2; CPU reference src/ref/activations.ts):
+ * Wrappers of the activation and quantizer kernels (docs/METHOD.md §2; CPU reference src/ref/activations.ts):
  * - shaders/activation_forward.wgsl   y = f(x), elementwise, any shape; `kind` picks f
  * - shaders/activation_backward.wgsl  dx = dy · f'(x) (STE pseudo-gradients for the quantizers)
  * - shaders/magnitude_sign_forward.wgsl   x [R,B,N] → y = α·sign(x) [R,B,N], α = mean_b |x| [R,N]

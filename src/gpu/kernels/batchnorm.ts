@@ -1,7 +1,7 @@
 /**
  * Wrappers of shaders/batchnorm_forward.wgsl and shaders/batchnorm_backward.wgsl: batch normalization
  * over the batch of x f32[R,B,N], per (replica, unit) column, with gamma, beta, running statistics and
- * saved statistics f32[R,N] (SCIENCE.md §2; CPU reference in src/ref/batchnorm.ts).
+ * saved statistics f32[R,N] (docs/METHOD.md §2; CPU reference in src/ref/batchnorm.ts).
  *
  * Training uses the batch statistics and updates the running ones in place (PyTorch's rule, unbiased
  * variance); evaluation uses the running statistics and writes nothing but y, mean and invstd. Training

@@ -1,5 +1,5 @@
 /**
- * Wrappers of the information-plane kernels (SCIENCE.md §3; the spec is src/ref/info.ts):
+ * Wrappers of the information-plane kernels (docs/METHOD.md §3; the spec is src/ref/info.ts):
  *
  *   layer_minmax     per replica [min, max] of a layer over the estimation set, chunk by chunk (adaptive)
  *   layer_codes      each sample's layer vector → a 64-bit code, into codes u32[R, n, 2] at rowOffset

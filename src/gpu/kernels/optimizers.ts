@@ -1,7 +1,7 @@
 /**
  * Wrappers of shaders/sgd_update*.wgsl and shaders/adam_update*.wgsl: one optimizer step over a flat
  * parameter tensor (any shape, all replicas: n = R·P elements), in place, with optional latent-weight
- * clipping to [−clip, clip] after the step (SCIENCE.md §2, Larq's weight_clip).
+ * clipping to [−clip, clip] after the step (docs/METHOD.md §2, Larq's weight_clip).
  *
  *   const op = await prepareAdamUpdate(gpu, { w, g, m, v, lr: 1e-3, t: 1, clip: 1 });
  *   op.set({ t: 2 });   // rewrites the params uniform; takes effect from the next submit
@@ -57,7 +57,7 @@ export const adamUpdateKernel = {
 export const SGD_UPDATE_TUNING: Record<string, { WG: number }> = { v1: { WG: 64 } };
 export const ADAM_UPDATE_TUNING: Record<string, { WG: number }> = { v1: { WG: 64 } };
 
-/** Keras' Adam defaults (SCIENCE.md §2). */
+/** Keras' Adam defaults (docs/METHOD.md §2). */
 export const KERAS_ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-7 } as const;
 
 export interface SgdHyper {
