@@ -231,7 +231,7 @@ describe('bitplane sweep expand / run --from / sweep report', () => {
     expect(readdirSync(dirLong).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('reports every run: a row per manifest line, missing ones listed, CSV and JSON lines and the study summary', async () => {
+  it('reports every run: a row per manifest line, missing ones listed, CSV and JSON lines, the study summary and statistic', async () => {
     const entries = lines(manifest);
     rmSync(join(out, `${entries[4].id}.json`));
     const report = join(dir, 'report');
@@ -262,6 +262,11 @@ describe('bitplane sweep expand / run --from / sweep report', () => {
       [3, 3],
       [3, 2],
     ]);
+    // The study statistic over the same records, as `bitplane study` computes it: BNN vs DNN on xor.
+    const statistic = readFileSync(join(report, 'statistic.md'), 'utf8');
+    expect(statistic).toMatch(/^# Study: the pre-registered statistic/);
+    expect(statistic).toMatch(/xor, BNN ste_sign 6 vs DNN tanh 6: /);
+    expect(JSON.parse(readFileSync(join(report, 'statistic.json'), 'utf8')).files.length).toBe(5);
     const none = await run(['sweep', 'report', join(dir, 'no-such-dir')]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/cannot read the records directory .*no-such-dir/);

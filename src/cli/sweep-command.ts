@@ -8,6 +8,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RECORD_SCHEMA, type RunRecord } from '../run/record.ts';
+import { groupExperiments, type ParsedRecord, parseRecord, StudyInputError } from '../study/records.ts';
+import { buildReport, renderMarkdown } from '../study/report.ts';
 import { ManifestError, parseManifest } from '../sweep/manifest.ts';
 import { mergeProblem, mergeSeeds } from '../sweep/merge.ts';
 import { outcomesInOrder, type RunOutcome, sweepRow, toCsv, toJsonLines } from '../sweep/report.ts';
@@ -22,7 +24,8 @@ export const SWEEP_USAGE = `usage: bitplane sweep expand SPEC.json [--out sweep.
   expand   writes the manifest: one {"id", "link"} line per run (to --out, else standard output)
   report   reads every DIR/<id>.json record into DIR2/sweep.csv and DIR2/sweep.jsonl (one row per run:
            the link's fields, final metrics, per-layer phase measures and near-ceiling shares) and
-           DIR2/study.json (runs that differ only by seed, summarized); DIR2 defaults to DIR. With
+           DIR2/study.json (runs that differ only by seed, summarized), DIR2/statistic.md and .json (the
+           study statistic, as \`bitplane study DIR\` computes it); DIR2 defaults to DIR. With
            --from, every manifest line is a row: runs without a record are listed as "missing".
            --figures: one PNG per group of runs that differ only by seed, every seed drawn as a
            replica by the app's figure sheet (needs Chromium): DIR2/figures/<id of the group's link>.png
@@ -125,6 +128,30 @@ async function drawGroups(outcomes: readonly RunOutcome[], outDir: string): Prom
   return paths;
 }
 
+/**
+ * The pre-registered study statistic (docs/METHOD.md §6; src/study/, the same as `bitplane study DIR`)
+ * over the records found: runs that differ only by seed pool into one experiment, every BNN is compared
+ * with every DNN of its dataset. Written as DIR2/statistic.md and statistic.json; returns why not, if not.
+ */
+async function writeStatistic(
+  outcomes: readonly RunOutcome[],
+  dir: string,
+  outDir: string,
+): Promise<string | null> {
+  const parsed: ParsedRecord[] = [];
+  try {
+    for (const o of outcomes) if (o.record) parsed.push(parseRecord(o.record, join(dir, `${o.id}.json`)));
+  } catch (e) {
+    if (e instanceof StudyInputError) return e.message;
+    throw e;
+  }
+  if (!parsed.length) return 'no records';
+  const statistic = buildReport(groupExperiments(parsed));
+  await writeFileAtomic(join(outDir, 'statistic.md'), renderMarkdown(statistic));
+  await writeFileAtomic(join(outDir, 'statistic.json'), `${JSON.stringify(statistic, null, 1)}\n`);
+  return null;
+}
+
 async function report(
   positionals: string[],
   out: string | undefined,
@@ -151,6 +178,8 @@ async function report(
   const study: StudyReport & { groups: { figure?: string }[] } = studyReport(rows);
   await writeFileAtomic(join(outDir, 'sweep.csv'), toCsv(rows));
   await writeFileAtomic(join(outDir, 'sweep.jsonl'), toJsonLines(rows));
+  const noStatistic = await writeStatistic(found, dir, outDir);
+  if (noStatistic) console.error(`  statistic.md not written: ${noStatistic}`);
   if (figures) {
     // After the tables: a browser that fails must not cost them. study.json names each figure.
     const paths = await drawGroups(found, outDir);
@@ -160,7 +189,8 @@ async function report(
   const notComplete = rows.filter((r) => r.status !== 'complete');
   console.error(
     `${rows.length} runs, ${study.complete} complete${manifest ? '' : ' (no --from: runs without a record are not known)'}` +
-      ` → ${join(outDir, 'sweep.csv')}, sweep.jsonl, study.json${figures ? ', figures/' : ''}`,
+      ` → ${join(outDir, 'sweep.csv')}, sweep.jsonl, study.json${noStatistic ? '' : ', statistic.md'}` +
+      (figures ? ', figures/' : ''),
   );
   for (const r of notComplete.slice(0, 20))
     console.error(`  ${r.id}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);

@@ -4,8 +4,8 @@
  * estimated layer the mean near-ceiling share (how far the plug-in estimate can be trusted at this N and
  * width) and how many runs compress while fitting, after fitting, or not at all (docs/METHOD.md §1, §3).
  *
- * `studyReport` is the one place a cross-run statistic goes: the study statistic of the pre-registered
- * protocol (docs/METHOD.md §6) is to be added to StudyReport here, computed from the same rows.
+ * The pre-registered study statistic itself (docs/METHOD.md §6) needs the records' trajectories, not the
+ * rows: `bitplane sweep report` computes it with src/study/ (as `bitplane study` does) beside this summary.
  */
 import type { Cell, SweepRow } from './report.ts';
 
