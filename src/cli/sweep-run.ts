@@ -191,13 +191,14 @@ export async function sweepRunCommand(argv: string[], env = process.env): Promis
       const path = join(outDir, `${entry.id}.json`);
       let record: RunRecord;
       try {
-        // A progress line every PROGRESS_MS at most (job logs stay short), and at the last epoch.
-        let last = performance.now();
+        // A progress line at the first epoch, then every PROGRESS_MS at most (job logs stay short), and at
+        // the last; it starts with "epoch N/M" like `bitplane run`'s (reproduce forwards these lines).
+        let last = Number.NEGATIVE_INFINITY; // the first epoch is shown at once: the run has started
         const progress = ({ epoch, epochs, eta_s }: { epoch: number; epochs: number; eta_s: number }) => {
           if (quiet || (performance.now() - last < PROGRESS_MS && epoch < epochs)) return;
           last = performance.now();
           console.error(
-            `line ${line + 1} ${entry.id}: epoch ${epoch}/${epochs}, about ${Number.isFinite(eta_s) ? Math.ceil(eta_s) : '?'} s left`,
+            `epoch ${epoch}/${epochs} of line ${line + 1} ${entry.id}, about ${Number.isFinite(eta_s) ? Math.ceil(eta_s) : '?'} s left`,
           );
         };
         record = await runTraining(gpu, configs.get(line) as RunConfig, {
