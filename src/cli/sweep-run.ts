@@ -158,7 +158,12 @@ export async function sweepRunCommand(argv: string[], env = process.env): Promis
     }
     if (existing.kind === 'corrupt') {
       const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      await rename(path, aside);
+      try {
+        await rename(path, aside);
+      } catch (e) {
+        console.error(`bitplane run: corrupt record ${path} cannot be moved aside: ${(e as Error).message}`);
+        return 2;
+      }
       console.error(`bitplane run: corrupt record ${path}: ${existing.reason}; kept as ${aside}, rerunning`);
       corrupt++;
     } else if (existing.kind === 'rerun' && !quiet)
