@@ -20,6 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { STATISTIC_NAME } from '../src/cli/sweep-command.ts';
 import type { RunRecord } from '../src/run/record.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bitplane-sweep-run-'));
@@ -263,10 +264,10 @@ describe('bitplane sweep expand / run --from / sweep report', () => {
       [3, 2],
     ]);
     // The study statistic over the same records, as `bitplane study` computes it: BNN vs DNN on xor.
-    const statistic = readFileSync(join(report, 'statistic.md'), 'utf8');
+    const statistic = readFileSync(join(report, `${STATISTIC_NAME}.md`), 'utf8');
     expect(statistic).toMatch(/^# Study: the pre-registered statistic/);
     expect(statistic).toMatch(/xor, BNN ste_sign 6 vs DNN tanh 6: /);
-    expect(JSON.parse(readFileSync(join(report, 'statistic.json'), 'utf8')).files.length).toBe(5);
+    expect(JSON.parse(readFileSync(join(report, `${STATISTIC_NAME}.json`), 'utf8')).files.length).toBe(5);
     const none = await run(['sweep', 'report', join(dir, 'no-such-dir')]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/cannot read the records directory .*no-such-dir/);

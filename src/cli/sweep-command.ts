@@ -1,6 +1,6 @@
 /**
  * `bitplane sweep expand SPEC.json [--out sweep.jsonl]` and `bitplane sweep report DIR [--from sweep.jsonl]
- * [--out DIR2]`: a spec to its manifest (src/sweep/spec.ts), and a directory of records to one table
+ * [--out OUT]`: a spec to its manifest (src/sweep/spec.ts), and a directory of records to one table
  * (src/sweep/report.ts) and the cross-run summary (src/sweep/study.ts). Running the manifest is
  * `bitplane run --from` (src/cli/sweep-run.ts). Documented in docs/sweeps.md.
  */
@@ -19,18 +19,21 @@ import { checkOutputDir, checkOutputFile, OutputError, writeFileAtomic } from '.
 import { chromiumAvailable, chromiumMissingMessage } from './serve-app.ts';
 
 export const SWEEP_USAGE = `usage: bitplane sweep expand SPEC.json [--out sweep.jsonl]
-       bitplane sweep report DIR [--from sweep.jsonl] [--out DIR2] [--figures]
+       bitplane sweep report DIR [--from sweep.jsonl] [--out OUT] [--figures]
 
   expand   writes the manifest: one {"id", "link"} line per run (to --out, else standard output)
-  report   reads every DIR/<id>.json record into DIR2/sweep.csv and DIR2/sweep.jsonl (one row per run:
+  report   reads every DIR/<id>.json record into OUT/sweep.csv and OUT/sweep.jsonl (one row per run:
            the link's fields, final metrics, per-layer phase measures and near-ceiling shares) and
-           DIR2/study.json (runs that differ only by seed, summarized), DIR2/statistic.md and .json (the
-           study statistic, as \`bitplane study DIR\` computes it); DIR2 defaults to DIR. With
+           OUT/study.json (runs that differ only by seed, summarized), OUT/statistic.md and OUT/statistic.json (the
+           study statistic, as \`bitplane study DIR\` computes it); OUT defaults to DIR. With
            --from, every manifest line is a row: runs without a record are listed as "missing".
            --figures: one PNG per group of runs that differ only by seed, every seed drawn as a
-           replica by the app's figure sheet (needs Chromium): DIR2/figures/<id of the group's link>.png
+           replica by the app's figure sheet (needs Chromium): OUT/figures/<id of the group's link>.png
   then:    bitplane run --from sweep.jsonl --index I [--chunk K] --out-dir DIR   (see docs/sweeps.md)
 exit codes: 0 written, 2 bad input (spec, manifest, directory), nothing written`;
+
+/** The study statistic's files in the report folder: OUT/statistic.md and OUT/statistic.json. */
+export const STATISTIC_NAME = 'statistic';
 
 class UsageError extends Error {}
 /** A spec, manifest or directory that cannot be used: named in the message, no usage text. */
@@ -131,7 +134,7 @@ async function drawGroups(outcomes: readonly RunOutcome[], outDir: string): Prom
 /**
  * The pre-registered study statistic (docs/METHOD.md §6; src/study/, the same as `bitplane study DIR`)
  * over the records found: runs that differ only by seed pool into one experiment, every BNN is compared
- * with every DNN of its dataset. Written as DIR2/statistic.md and statistic.json; returns why not, if not.
+ * with every DNN of its dataset. Written as OUT/statistic.md and OUT/statistic.json; returns why not, if not.
  */
 async function writeStatistic(
   outcomes: readonly RunOutcome[],
@@ -147,8 +150,8 @@ async function writeStatistic(
   }
   if (!parsed.length) return 'no records';
   const statistic = buildReport(groupExperiments(parsed));
-  await writeFileAtomic(join(outDir, 'statistic.md'), renderMarkdown(statistic));
-  await writeFileAtomic(join(outDir, 'statistic.json'), `${JSON.stringify(statistic, null, 1)}\n`);
+  await writeFileAtomic(join(outDir, `${STATISTIC_NAME}.md`), renderMarkdown(statistic));
+  await writeFileAtomic(join(outDir, `${STATISTIC_NAME}.json`), `${JSON.stringify(statistic, null, 1)}\n`);
   return null;
 }
 
@@ -179,7 +182,7 @@ async function report(
   await writeFileAtomic(join(outDir, 'sweep.csv'), toCsv(rows));
   await writeFileAtomic(join(outDir, 'sweep.jsonl'), toJsonLines(rows));
   const noStatistic = await writeStatistic(found, dir, outDir);
-  if (noStatistic) console.error(`  statistic.md not written: ${noStatistic}`);
+  if (noStatistic) console.error(`  ${STATISTIC_NAME}.md not written: ${noStatistic}`);
   if (figures) {
     // After the tables: a browser that fails must not cost them. study.json names each figure.
     const paths = await drawGroups(found, outDir);
@@ -189,7 +192,7 @@ async function report(
   const notComplete = rows.filter((r) => r.status !== 'complete');
   console.error(
     `${rows.length} runs, ${study.complete} complete${manifest ? '' : ' (no --from: runs without a record are not known)'}` +
-      ` → ${join(outDir, 'sweep.csv')}, sweep.jsonl, study.json${noStatistic ? '' : ', statistic.md'}` +
+      ` → ${join(outDir, 'sweep.csv')}, sweep.jsonl, study.json${noStatistic ? '' : `, ${STATISTIC_NAME}.md`}` +
       (figures ? ', figures/' : ''),
   );
   for (const r of notComplete.slice(0, 20))
