@@ -2,7 +2,9 @@
 // Makes sure the system tools the tests need are present before `npm test` runs them:
 //   - a Chromium for the end-to-end tests (Debian's `chromium`, /usr/bin/chromium, or $BITPLANE_CHROMIUM);
 //   - on Linux, the Vulkan loader (`libvulkan1`) that Dawn opens, and the SwiftShader Vulkan driver that
-//     Debian's Chromium ships (used when the machine has no GPU).
+//     Debian's Chromium ships (used when the machine has no GPU);
+//   - on Linux, the engines the sweep tests run on (test/sweep-engines.test.ts): GNU `parallel`, and
+//     `slurm-wlm` with `munge` (the test starts its own single-node Slurm as root; nothing is started here).
 // As root on Debian/Ubuntu it installs what is missing with apt-get; otherwise it prints the exact
 // command and exits with status 1.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -26,6 +28,10 @@ if (!existsSync(chromium)) missing.push('chromium');
 if (process.platform === 'linux') {
   if (!hasVulkanLoader()) missing.push('libvulkan1');
   if (!existsSync(SWIFTSHADER_ICD) && !missing.includes('chromium')) missing.push('chromium-common');
+  if (!existsSync('/usr/bin/parallel')) missing.push('parallel');
+  if (!['/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/bin/sbatch'].every(existsSync))
+    missing.push('slurm-wlm');
+  if (!['/usr/sbin/munged', '/usr/sbin/mungekey'].every(existsSync)) missing.push('munge');
 }
 
 if (missing.length === 0) process.exit(0);
@@ -43,8 +49,9 @@ if (process.platform !== 'linux') {
 }
 if (!hasApt) {
   console.error(
-    `bitplane tests need: Chromium (at ${chromium} or $BITPLANE_CHROMIUM), the Vulkan loader (libvulkan.so.1) ` +
-      'and, without a GPU, a Vulkan software driver such as SwiftShader. Install them with your package manager.',
+    `bitplane tests need: Chromium (at ${chromium} or $BITPLANE_CHROMIUM), the Vulkan loader (libvulkan.so.1), ` +
+      'without a GPU a Vulkan software driver such as SwiftShader, and GNU parallel, Slurm (slurmctld, slurmd, ' +
+      'sbatch) and MUNGE for the sweep tests. Install them with your package manager.',
   );
   process.exit(1);
 }

@@ -56,6 +56,11 @@ export const FLOORS = [
     about: 'the analysis of records: the pre-registered study statistic and the reproduction report',
     match: under('src/study'),
   },
+  {
+    name: 'sweep',
+    about: 'sweeps: specs expanded into manifests of links, stable ids, the cross-run table',
+    match: under('src/sweep'),
+  },
   { name: 'bench', about: 'benchmarks of the kernels and the estimator', match: under('src/bench') },
   { name: 'view', about: 'DOM-free view models for the app and the figures', match: under('src/view') },
   { name: 'cli', about: 'the `bitplane` command', match: under('src/cli') },

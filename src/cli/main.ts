@@ -5,6 +5,7 @@ import { BENCH_INFO_USAGE, benchInfoCommand } from './bench-info-command.ts';
 import { REPRODUCE_USAGE, reproduceCommand } from './reproduce-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
 import { STUDY_USAGE, studyCommand } from './study-command.ts';
+import { SWEEP_USAGE, sweepCommand } from './sweep-command.ts';
 
 const USAGE = `usage: bitplane <command> [options]
 
@@ -13,6 +14,7 @@ commands:
   bench     time the GPU kernels against their peers (TensorFlow.js, the CPU references)
   bench-info  what the information-plane estimate costs in training time
   reproduce the paper's experiments (DNNs vs BNNs): records, figures, REPRODUCTION.md
+  sweep     expand a sweep spec into a manifest of links; report a directory of records as one table
   study     the pre-registered study statistic over any set of records: CIs, p-values, verdicts
 
 ${RUN_USAGE}
@@ -22,6 +24,8 @@ ${BENCH_USAGE}
 ${BENCH_INFO_USAGE}
 
 ${REPRODUCE_USAGE}
+
+${SWEEP_USAGE}
 
 ${STUDY_USAGE}`;
 
@@ -35,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
         return await benchCommand(rest);
       case 'reproduce':
         return await reproduceCommand(rest);
+      case 'sweep':
+        return await sweepCommand(rest);
       case 'study':
         return await studyCommand(rest);
       case 'bench-info':

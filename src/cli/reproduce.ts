@@ -10,9 +10,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseConfig } from '../config/run-config.ts';
 import { EXPERIMENTS, type Experiment, experimentConfig } from '../run/experiments.ts';
+import { serializeLink } from '../run/link.ts';
 import type { RunRecord } from '../run/record.ts';
 import { type ReproductionEntry, reproductionMarkdown } from '../study/reproduction-report.ts';
+import { manifestText, sweepId } from '../sweep/spec.ts';
 
 export interface ReproduceOptions {
   /** The smoke-test protocols (few epochs and replicas). */
@@ -56,14 +59,20 @@ interface ChildResult {
   stderrTail: string;
 }
 
-/** Runs one experiment as `bitplane run cfg.json --out tmp.json`, its progress lines prefixed by its id. */
+/**
+ * Runs line `index` of the experiments' manifest as `bitplane run --from MANIFEST --index I --out-dir DIR`
+ * (src/cli/sweep-run.ts, the command a Slurm array or GNU parallel runs), its progress lines prefixed by
+ * the experiment's id.
+ */
 function runChild(
   e: Experiment,
-  cfgPath: string,
-  outPath: string,
+  manifestPath: string,
+  index: number,
+  outDir: string,
   children: Set<ChildProcess>,
 ): Promise<ChildResult> {
-  const child = spawn(process.execPath, [cliEntry(), 'run', cfgPath, '--out', outPath], {
+  const args = [cliEntry(), 'run', '--from', manifestPath, '--index', String(index), '--out-dir', outDir];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
     // Its own process group: a terminal's Ctrl-C reaches the parent only, which forwards it once (two
     // SIGINTs would make the child quit without writing its record).
@@ -134,19 +143,25 @@ async function train(
   };
   process.on('exit', killAll);
   const t0 = performance.now();
+  // The experiments as a sweep manifest: line i is experiment i's canonical link.
+  const entries = experiments.map((e) => {
+    const link = serializeLink(parseConfig(experimentConfig(e, quick)));
+    return { id: sweepId(link), link };
+  });
+  const manifestPath = join(tmp, 'experiments.jsonl');
+  await writeFile(manifestPath, manifestText(entries));
   const queue = [...experiments];
   let finished = 0;
   const runOne = async (e: Experiment) => {
-    const cfgPath = join(tmp, `${e.id}.config.json`);
-    const recPath = join(tmp, `${e.id}.json`);
-    await writeFile(cfgPath, JSON.stringify(experimentConfig(e, quick)));
+    const index = experiments.indexOf(e);
+    const recPath = join(tmp, `${entries[index]!.id}.json`);
     if (interrupted) {
       errors.set(e.id, 'not started: interrupted');
       return;
     }
     console.error(`reproduce: ${e.id} started (${e.title})`);
     const started = performance.now();
-    const { code, signal, stderrTail } = await runChild(e, cfgPath, recPath, children);
+    const { code, signal, stderrTail } = await runChild(e, manifestPath, index, tmp, children);
     const record = await readJson<RunRecord>(recPath);
     finished++;
     const secs = ((performance.now() - started) / 1000).toFixed(0);

@@ -14,6 +14,7 @@ import { loggedEpochs } from '../info/schedule.ts';
 import { parseLink } from '../run/link.ts';
 import { npy } from '../run/npy.ts';
 import { replicaMean, runTraining } from '../run/runner.ts';
+import { SWEEP_RUN_USAGE, sweepRunCommand } from './sweep-run.ts';
 
 export const RUN_USAGE = `usage: bitplane run <config.json | link | fragment> [options]
 
@@ -33,7 +34,9 @@ options:
                   in the sample order the estimator used (layer indices as in the record's "layers")
   --dump-dir DIR  where to write them (required with --dump-activations)
   --quiet         no progress lines
-exit codes: 0 done, 1 failed (GPU error, diverged), 2 invalid configuration, 130 interrupted`;
+exit codes: 0 done, 1 failed (GPU error, diverged), 2 invalid configuration, 130 interrupted
+
+${SWEEP_RUN_USAGE}`;
 
 export class UsageError extends Error {}
 
@@ -85,6 +88,8 @@ function fmtTime(s: number): string {
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
+  // Runs named by a sweep manifest (src/cli/sweep-run.ts).
+  if (argv.some((a) => a === '--from' || a.startsWith('--from='))) return sweepRunCommand(argv);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
