@@ -15,6 +15,7 @@ const TITLES: Record<DatasetName, [string, string]> = {
   xor: ['XOR', '2-D · 2 classes'],
   spiral: ['Spiral', '2-D · 2 classes'],
   gauss: ['Two Gaussians', '2-D · 2 classes'],
+  custom: ['Your data', 'a CSV or .npy file'],
 };
 const TOYS: readonly DatasetName[] = ['circle', 'xor', 'spiral', 'gauss'];
 
