@@ -299,13 +299,11 @@ describe('configuration, links and the hash rule', () => {
 
   it('reports a partial or malformed file part by key and drops it whole', () => {
     const partial = parseLink('v=1&data=custom&file=a.csv&rows=3');
+    const need = "missing: your own data's file needs file, rows, cols, classes, sha together";
     expect(partial.issues).toEqual([
-      {
-        key: 'file',
-        field: 'data.file',
-        message:
-          "your own data's file needs file, rows, cols, classes, sha together; missing cols, classes, sha",
-      },
+      { key: 'cols', field: 'data.file.columns', message: need },
+      { key: 'classes', field: 'data.file.classes', message: need },
+      { key: 'sha', field: 'data.file.sha256', message: need },
     ]);
     expect(partial.config.data.file).toBeUndefined();
     const badSha = parseLink('v=1&data=custom&file=a.csv&rows=3&cols=2&classes=2&sha=xyz');

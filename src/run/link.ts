@@ -235,13 +235,14 @@ export function parseLink(text: string): ParsedLink {
   const file = (input.data as { file?: Record<string, unknown> } | undefined)?.file;
   if (file) {
     const parts = LINK_FIELDS.filter((f) => f.path[1] === 'file');
-    const missing = parts.filter((f) => file[f.path[2]] === undefined).map((f) => f.key);
-    if (missing.length) {
+    const missing = parts.filter((f) => file[f.path[2]] === undefined);
+    for (const f of missing)
       issues.push({
-        key: 'file',
-        field: 'data.file',
-        message: `your own data's file needs ${parts.map((f) => f.key).join(', ')} together; missing ${missing.join(', ')}`,
+        key: f.key,
+        field: f.path.join('.'),
+        message: `missing: your own data's file needs ${parts.map((p) => p.key).join(', ')} together`,
       });
+    if (missing.length) {
       delete (input.data as { file?: unknown }).file;
     }
   }
