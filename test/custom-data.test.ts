@@ -309,7 +309,7 @@ describe('configuration, links and the hash rule', () => {
     const badSha = parseLink('v=1&data=custom&file=a.csv&rows=3&cols=2&classes=2&sha=xyz');
     expect(badSha.issues.map((i) => i.key)).toEqual(['sha']);
     expect(badSha.config.data.file).toBeUndefined();
-    expect(parseLink('v=1&norm=zscore').issues[0]).toMatchObject({ key: 'norm', field: 'data.normalize' });
+    expect(parseLink('v=1&norm=scaled').issues[0]).toMatchObject({ key: 'norm', field: 'data.normalize' });
   });
 
   it('loadDataset names the file a link needs, and refuses another file with both hashes', async () => {
@@ -337,9 +337,9 @@ describe('configuration, links and the hash rule', () => {
     expect(right.N).toBe(4);
   });
 
-  it('normalization is refused for the built-in datasets', () => {
-    expect(() => parseConfig({ data: { normalize: 'zscore' } })).toThrow(
-      /data.normalize: applies to your own data only/,
-    );
+  it('normalization leaves the built-in datasets alone', async () => {
+    const plain = await prepareRun(parseConfig({ data: { name: 'xor', samples: 20 } }));
+    const norm = await prepareRun(parseConfig({ data: { name: 'xor', samples: 20, normalize: 'zscore' } }));
+    expect(Array.from(norm.data.xTrain)).toEqual(Array.from(plain.data.xTrain));
   });
 });

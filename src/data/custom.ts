@@ -521,7 +521,7 @@ export function describeFile(m: CustomFileMeta): string {
  */
 export function hashMismatch(expected: CustomFileMeta, data: CustomData): string | null {
   if (expected.sha256 === data.sha256) return null;
-  return `${data.fileName} is not the data of this link: its SHA-256 is ${data.sha256} (${data.N} rows × ${data.D} columns), the link names ${describeFile(expected)}; a run on it would not be a reproduction (leave out the link's sha= to run on this file as a new experiment)`;
+  return `${data.fileName} is not the data of this link: its SHA-256 is ${data.sha256} (${data.N} rows × ${data.D} columns), the link names ${describeFile(expected)}; a run on it would not be a reproduction (to run on this file as a new experiment, leave out the link's file, rows, cols, classes and sha)`;
 }
 
 /** Data files served from memory by name (an upload, a file the CLI read), others from `fallback`. */

@@ -90,7 +90,7 @@ export const ConfigSchema = z.strictObject({
       labelColumn: z.string().max(200).default(''),
       /** Your own CSV: is the first row a header ('auto' decides from the first two rows)? */
       header: z.enum(['auto', 'yes', 'no']).default('auto'),
-      /** Your own data: column scaling with training-split statistics. */
+      /** Your own data: column scaling with training-split statistics (ignored by the built-in datasets). */
       normalize: z.enum(['none', 'zscore', 'minmax']).default('none'),
     })
     .prefault({}),
@@ -207,9 +207,6 @@ function crossCheck(c: RunConfig): void {
         message: `${c.data.samples} samples at ${c.data.trainFraction} leave ${nTrain} for training and ${c.data.samples - nTrain} for testing; both need samples${batchNorm ? ' (training at least 2, for batch normalization)' : ''}`,
       });
     }
-  }
-  if (c.data.name !== 'custom' && c.data.normalize !== 'none') {
-    issues.push({ field: 'data.normalize', message: 'applies to your own data only; leave it at "none"' });
   }
   if (c.data.name === 'mnist' && c.data.split !== 'shuffled') {
     issues.push({
