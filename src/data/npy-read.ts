@@ -3,7 +3,7 @@
  * single-byte dtypes f4, f8, i1, i2, i4, i8, u1, u2, u4, u8, b1, in C order. Problems are pushed to
  * `issues` naming the file; the result is then undefined.
  */
-import type { CustomIssue } from './custom.ts';
+import type { CustomIssue } from './custom-check.ts';
 
 export interface NpyArray {
   descr: string;
