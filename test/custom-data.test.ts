@@ -132,6 +132,15 @@ describe('CSV', () => {
       column: 2,
       message: 'label -1 is not an integer from 0 (classes are 0..C−1)',
     });
+    const frac = await issuesOf(parseCustomData(csv('l.csv', 'x,l\n1,0\n2,1.5\n3,1.0\n')));
+    expect(frac).toEqual([
+      {
+        file: 'l.csv',
+        row: 3,
+        column: 2,
+        message: 'label 1.5 is not an integer from 0 (classes are 0..C−1)',
+      },
+    ]);
     const gap = await issuesOf(parseCustomData(csv('l.csv', 'x,l\n1,1\n2,2\n3,3\n')));
     expect(gap[0].column).toBe(2);
     expect(gap[0].message).toContain('0 never occur (if they count from 1, subtract 1)');

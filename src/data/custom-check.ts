@@ -97,7 +97,8 @@ export function labelsFromStrings(
   column: number,
   issues: Issues,
 ): Labels {
-  const numeric = raw.every((s) => /^[-+]?\d+(\.0*)?$/.test(s));
+  // All numbers: they must be class indices (1.5 is refused, not taken as a name).
+  const numeric = raw.every((s) => /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s));
   if (numeric) return integerLabels(raw.map(Number), rowOf, column, issues);
   const names = [...new Set(raw)].sort();
   const index = new Map(names.map((n, k) => [n, k]));
