@@ -66,7 +66,7 @@ export const DATASET_SOURCES: Record<DatasetName, string> = {
   mnist: MNIST_SOURCE,
   digits: DIGITS_SOURCE,
   ...TOY_SOURCE,
-  custom: 'your own CSV or .npy files, parsed and checked on this machine',
+  custom: 'Parsed and checked on this machine; a run names the file by its content hash (SHA-256)',
 };
 
 export class DatasetSpecError extends Error {
