@@ -306,6 +306,21 @@ describe('configuration, links and the hash rule', () => {
     expect(back.config).toEqual(config);
   });
 
+  it('round-trips file names and label columns with characters links escape', () => {
+    for (const [name, labelColumn] of [
+      ['my data (v2).csv', 'class label'],
+      ['a&b=c#d%e+f.csv', 'x&y'],
+      ['données été.csv', 'espèce'],
+      ['x.npy,y.npy', '3'],
+    ]) {
+      const file = { name, rows: 10, columns: 3, classes: 2, sha256: 'ab'.repeat(32) };
+      const config = parseConfig({ data: { name: 'custom', file, labelColumn, header: 'yes' } });
+      const back = parseLink(`https://example.org/app/#${serializeLink(config)}`);
+      expect(back.issues).toEqual([]);
+      expect(back.config).toEqual(config);
+    }
+  });
+
   it('reports a partial or malformed file part by key and drops it whole', () => {
     const partial = parseLink('v=1&data=custom&file=a.csv&rows=3');
     const need = "missing: your own data's file needs file, rows, cols, classes, sha together";
