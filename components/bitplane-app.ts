@@ -21,6 +21,7 @@ import type { Theme } from '../src/view/colors.ts';
 import { editConfig, type FieldPath } from '../src/view/edit.ts';
 import { type PreviewImage, previewImage } from '../src/view/preview.ts';
 import { parseRoute, routeFragment, VIEW_LABELS, VIEWS, type View } from '../src/view/route.ts';
+import { uploadedDataFiles } from './data-upload.ts';
 import './bench-page.ts';
 import './compare-view.ts';
 import './dataset-list.ts';
@@ -268,10 +269,12 @@ export class BitplaneApp extends LitElement {
     if (view === 'playground')
       return (this.playRun ??= new RunController(this.gpu, [this.config], {
         onUpdate: (v) => (this.playTransport = v),
+        files: uploadedDataFiles,
       }));
     const { dnn, bnn } = comparisonConfigs(this.config, this.dnnKind);
     return (this.compareRun ??= new RunController(this.gpu, [dnn, bnn], {
       onUpdate: (v) => (this.compareTransport = v),
+      files: uploadedDataFiles,
     }));
   }
 

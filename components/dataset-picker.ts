@@ -6,6 +6,7 @@ import type { FieldPath } from '../src/view/edit.ts';
 import type { PreviewImage } from '../src/view/preview.ts';
 import { emitEdit, type NumberAttrs, numberField } from './config-fields.ts';
 import { controlStyles } from './control-styles.ts';
+import './data-upload.ts';
 
 const TITLES: Record<DatasetName, [string, string]> = {
   bits12: ['12-bit task', '4096 patterns · 2 classes'],
@@ -15,6 +16,7 @@ const TITLES: Record<DatasetName, [string, string]> = {
   xor: ['XOR', '2-D · 2 classes'],
   spiral: ['Spiral', '2-D · 2 classes'],
   gauss: ['Two Gaussians', '2-D · 2 classes'],
+  custom: ['Your data', 'a CSV or .npy file'],
 };
 const TOYS: readonly DatasetName[] = ['circle', 'xor', 'spiral', 'gauss'];
 
@@ -104,6 +106,7 @@ export class DatasetPicker extends LitElement {
               : `${this.sources[d.name] ?? ''}.`
           }
         </p>
+        ${d.name === 'custom' ? html`<data-upload .data=${d}></data-upload>` : ''}
         <div class="grid">
           ${
             d.name === 'bits12'

@@ -51,7 +51,11 @@ export class RunControls extends LitElement {
 
   override render() {
     const c = this.config;
-    const dims = DATASET_DIMS[c.data.name];
+    const f = c.data.file;
+    const dims =
+      c.data.name === 'custom'
+        ? { inputs: f?.columns ?? 0, classes: f?.classes ?? 0 }
+        : DATASET_DIMS[c.data.name];
     return html`
       <section><paper-presets .config=${c} view=${this.view}></paper-presets></section>
       <section><dataset-picker .data=${c.data} .previews=${this.previews} .sources=${this.sources} .issues=${this.issues}></dataset-picker></section>

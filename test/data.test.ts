@@ -413,7 +413,7 @@ describe('loadDataset', () => {
     };
     bad(
       { name: 'cifar' },
-      /name must be one of bits12, mnist, digits, circle, xor, spiral, gauss, got "cifar"/,
+      /name must be one of bits12, mnist, digits, circle, xor, spiral, gauss, custom, got "cifar"/,
     );
     bad({ name: 'xor', samples: 1.5 }, /samples must be an integer in \[2, 100000\], got 1\.5/);
     bad({ name: 'xor', noise: 0.7 }, /noise must be a number in \[0, 0\.5\], got 0\.7/);
@@ -434,6 +434,8 @@ describe('loadDataset', () => {
       encoding: 'binary',
       mnistTrain: 10000,
       mnistTest: 10000,
+      labelColumn: '',
+      header: 'auto',
     });
     await expect(loadDataset({ name: 'gauss', samples: 0 }, new Rng(1))).rejects.toThrow(/samples/);
   });

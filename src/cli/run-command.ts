@@ -9,11 +9,13 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type ConfigInput, parseConfig, type RunConfig } from '../config/run-config.ts';
+import { adapterLimitProblem } from '../data/custom.ts';
 import { acquireGpu, describeAdapter } from '../gpu/device.ts';
 import { loggedEpochs } from '../info/schedule.ts';
 import { parseLink } from '../run/link.ts';
 import { npy } from '../run/npy.ts';
 import { replicaMean, runTraining } from '../run/runner.ts';
+import { applyDataOption, DataOptionError } from './data-option.ts';
 import { SWEEP_RUN_USAGE, sweepRunCommand } from './sweep-run.ts';
 
 export const RUN_USAGE = `usage: bitplane run <config.json | link | fragment> [options]
@@ -33,6 +35,9 @@ options:
                   float32 [samples, width]: DIR/e<epoch>_r<replica>_l<layer>.npy, plus DIR/labels.npy,
                   in the sample order the estimator used (layer indices as in the record's "layers")
   --dump-dir DIR  where to write them (required with --dump-activations)
+  --data FILE.csv | FEATURES.npy,LABELS.npy
+                  train on your own data (docs/own-data.md): validated first (a bad file exits 2
+                  naming the row and column); a link that names a data file needs it, with its hash
   --quiet         no progress lines
 exit codes: 0 done, 1 failed (GPU error, diverged), 2 invalid configuration, 130 interrupted
 
@@ -103,6 +108,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         quiet: { type: 'boolean' },
         'dump-activations': { type: 'string' },
         'dump-dir': { type: 'string' },
+        data: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -120,14 +126,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 2;
   }
   let config: RunConfig;
+  let own: Awaited<ReturnType<typeof applyDataOption>>;
   try {
     config = await configFromArgs(positionals[0], {
       epochs: values.epochs as string | undefined,
       replicas: values.replicas as string | undefined,
       seed: values.seed as string | undefined,
     });
+    own = await applyDataOption(config, values.data as string | undefined);
+    config = own.config;
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof UsageError) {
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof DataOptionError) {
       console.error(`bitplane run: ${e.message}`);
       return 2;
     }
@@ -157,6 +166,12 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   let labelsWritten = false; // written with the first dump, whichever epoch that is
   const gpu = await acquireGpu();
+  const tooLarge = own.data && adapterLimitProblem(own.data.N, own.data.D, gpu.device.limits);
+  if (tooLarge) {
+    gpu.destroy();
+    console.error(`bitplane run: ${values.data}: ${tooLarge}`);
+    return 2;
+  }
   const quiet = values.quiet === true;
   if (!quiet) {
     console.error(`adapter: ${describeAdapter(gpu.adapter)}${gpu.note ? `\nnote: ${gpu.note}` : ''}`);
@@ -184,6 +199,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     record = await runTraining(gpu, config, {
       signal: controller.signal,
+      files: own.files,
       onEpoch: ({ epoch, epochs, metrics, elapsed_s, eta_s }) => {
         latest =
           `loss ${replicaMean(metrics.trainLoss).toFixed(4)} / ${replicaMean(metrics.testLoss).toFixed(4)}` +

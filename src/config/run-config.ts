@@ -25,7 +25,7 @@ export const QUANTIZERS = [
 export const LAYER_ACTIVATIONS = [...ACTIVATION_NAMES, 'magnitude_aware_sign'] as const;
 export type LayerActivation = (typeof LAYER_ACTIVATIONS)[number];
 
-export const DATASETS = ['bits12', 'mnist', 'digits', 'circle', 'xor', 'spiral', 'gauss'] as const;
+export const DATASETS = ['bits12', 'mnist', 'digits', 'circle', 'xor', 'spiral', 'gauss', 'custom'] as const;
 const TOYS: readonly string[] = ['circle', 'xor', 'spiral', 'gauss'];
 export const INITS = ['idnn', 'saxe', 'glorot'] as const;
 export const OPTIMIZERS = ['adam', 'sgd'] as const;
@@ -76,6 +76,24 @@ export const ConfigSchema = z.strictObject({
       mnistTest: positiveInt(10_000).default(10_000),
       trainFraction: z.number().gt(0).lt(1).default(0.8),
       split: z.enum(SPLIT_MODES).default('shuffled'),
+      /** Your own data (name 'custom'; src/data/custom.ts, docs/own-data.md): the file it was run on. */
+      file: z
+        .strictObject({
+          /** "iris.csv", or "features.npy,labels.npy". */
+          name: z.string().min(1).max(255),
+          rows: positiveInt(1_000_000),
+          columns: positiveInt(1_000_000),
+          classes: z.number().int().min(2).max(1000),
+          /** SHA-256 of the canonical parsed data (src/data/custom.ts canonicalHash). */
+          sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+        })
+        .optional(),
+      /** Your own CSV: the label column by header name or 1-based index ('' = the last). */
+      labelColumn: z.string().max(200).optional(),
+      /** Your own CSV: is the first row a header ('auto' decides from the first two rows)? */
+      header: z.enum(['auto', 'yes', 'no']).optional(),
+      /** Your own data: column scaling with training-split statistics (ignored by the built-in datasets). */
+      normalize: z.enum(['none', 'zscore', 'minmax']).optional(),
     })
     .prefault({}),
   network: z

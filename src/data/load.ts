@@ -11,6 +11,15 @@
  */
 import type { Rng } from '../util/rng.ts';
 import { BITS12_SOURCE, bits12Dataset } from './bits12.ts';
+import {
+  type CustomData,
+  CustomDataError,
+  type CustomFileMeta,
+  describeFile,
+  type HeaderMode,
+  hashMismatch,
+  parseCustomData,
+} from './custom.ts';
 import { DIGITS_SOURCE, loadDigits } from './digits.ts';
 import { defaultDataFiles } from './files.ts';
 import { loadMnist, MNIST_ASSET_TRAIN, MNIST_SOURCE, MNIST_TEST_TOTAL, MNIST_TRAIN_TOTAL } from './mnist.ts';
@@ -32,6 +41,11 @@ export interface DatasetSpec {
   mnistTrain?: number;
   /** MNIST: test rows, the first of the official 10,000 in their order (default all 10,000; any N in the browser). */
   mnistTest?: number;
+  /** Your own data: the file(s) to read through `files` and the hash they must have. */
+  file?: CustomFileMeta;
+  /** Your own CSV: the label column (name or 1-based index; '' = last) and whether row 1 is a header. */
+  labelColumn?: string;
+  header?: HeaderMode;
 }
 
 export const DATASET_DEFAULTS = {
@@ -40,6 +54,8 @@ export const DATASET_DEFAULTS = {
   encoding: 'binary' as Bits12Encoding,
   mnistTrain: 10000,
   mnistTest: MNIST_TEST_TOTAL,
+  labelColumn: '',
+  header: 'auto' as HeaderMode,
 };
 export const TOY_SAMPLES_MIN = 2;
 export const TOY_SAMPLES_MAX = 100_000;
@@ -50,6 +66,7 @@ export const DATASET_SOURCES: Record<DatasetName, string> = {
   mnist: MNIST_SOURCE,
   digits: DIGITS_SOURCE,
   ...TOY_SOURCE,
+  custom: 'Parsed and checked on this machine; a run names the file by its content hash (SHA-256)',
 };
 
 export class DatasetSpecError extends Error {
@@ -63,7 +80,17 @@ export class DatasetSpecError extends Error {
   }
 }
 
-const FIELDS = ['name', 'samples', 'noise', 'encoding', 'mnistTrain', 'mnistTest'];
+const FIELDS = [
+  'name',
+  'samples',
+  'noise',
+  'encoding',
+  'mnistTrain',
+  'mnistTest',
+  'file',
+  'labelColumn',
+  'header',
+];
 
 /**
  * Throws a DatasetSpecError unless `spec` is valid; `where` ('browser' or 'node') bounds mnistTrain.
@@ -72,14 +99,17 @@ const FIELDS = ['name', 'samples', 'noise', 'encoding', 'mnistTrain', 'mnistTest
 export function validateDatasetSpec(
   spec: DatasetSpec,
   where: DataFiles['kind'] = 'node',
-): Required<DatasetSpec> {
+): Required<Omit<DatasetSpec, 'file'>> & Pick<DatasetSpec, 'file'> {
   if (typeof spec !== 'object' || spec === null) throw new DatasetSpecError('spec', 'an object', spec);
   for (const key of Object.keys(spec))
     if (!FIELDS.includes(key))
       throw new DatasetSpecError(key, `absent (known fields: ${FIELDS.join(', ')})`, key);
   if (!DATASET_NAMES.includes(spec.name))
     throw new DatasetSpecError('name', `one of ${DATASET_NAMES.join(', ')}`, spec.name);
-  const s = { ...DATASET_DEFAULTS, ...stripUndefined(spec) } as Required<DatasetSpec>;
+  const s = { ...DATASET_DEFAULTS, ...stripUndefined(spec) } as Required<Omit<DatasetSpec, 'file'>> &
+    Pick<DatasetSpec, 'file'>;
+  if (s.name === 'custom' && !s.file)
+    throw new DatasetSpecError('file', 'the data file (name, rows, columns, sha256)', s.file);
   if (!Number.isInteger(s.samples) || s.samples < TOY_SAMPLES_MIN || s.samples > TOY_SAMPLES_MAX)
     throw new DatasetSpecError(
       'samples',
@@ -116,6 +146,8 @@ export async function loadDataset(spec: DatasetSpec, rng: Rng, files?: DataFiles
       return bits12Dataset(s.encoding);
     case 'digits':
       return loadDigits(files ?? (await defaultDataFiles()));
+    case 'custom':
+      return loadCustom(s.file as CustomFileMeta, s, files ?? (await defaultDataFiles()));
     case 'mnist':
       return loadMnist(files ?? (await defaultDataFiles()), {
         train: s.mnistTrain,
@@ -125,4 +157,30 @@ export async function loadDataset(spec: DatasetSpec, rng: Rng, files?: DataFiles
       if (!TOY_NAMES.includes(s.name as ToyName)) throw new Error(`loadDataset: no loader for ${s.name}`);
       return toyDataset(s.name as ToyName, s.samples, s.noise, rng);
   }
+}
+
+/** Your own data, read through `files` by name, parsed, validated and held to the configuration's hash. */
+async function loadCustom(
+  file: CustomFileMeta,
+  options: { labelColumn: string; header: HeaderMode },
+  files: DataFiles,
+): Promise<CustomData> {
+  const names = file.name.split(',');
+  const sources = [];
+  for (const name of names) {
+    try {
+      sources.push({ name, bytes: await files.read(name) });
+    } catch (e) {
+      throw new CustomDataError([
+        {
+          file: name,
+          message: `this run needs the data file ${describeFile(file)}: ${(e as Error).message}`,
+        },
+      ]);
+    }
+  }
+  const data = await parseCustomData(sources[0], sources[1], options);
+  const wrong = hashMismatch(file, data);
+  if (wrong) throw new CustomDataError([{ file: file.name, message: wrong }]);
+  return data;
 }

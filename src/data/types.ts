@@ -6,9 +6,10 @@
  *   mnist    n + 10000 × 784, 10 classes, shape [28, 28] (official train subset + test; mnist.ts)
  *   digits   1797 × 64,     10 classes, shape [8, 8]   (UCI optdigits test set; digits.ts)
  *   circle, xor, spiral, gauss   N × 2, 2 classes, shape [2] (TensorFlow Playground toys; toys.ts)
+ *   custom   your own CSV or .npy file, N × D, shape [D] (custom.ts; docs/own-data.md)
  */
 
-export type DatasetName = 'bits12' | 'mnist' | 'digits' | 'circle' | 'xor' | 'spiral' | 'gauss';
+export type DatasetName = 'bits12' | 'mnist' | 'digits' | 'circle' | 'xor' | 'spiral' | 'gauss' | 'custom';
 
 export const DATASET_NAMES: readonly DatasetName[] = [
   'bits12',
@@ -18,6 +19,7 @@ export const DATASET_NAMES: readonly DatasetName[] = [
   'xor',
   'spiral',
   'gauss',
+  'custom',
 ];
 
 export interface Dataset {

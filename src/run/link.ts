@@ -94,6 +94,15 @@ export const LINK_FIELDS: readonly Field[] = [
   num('mnisttest', 'data', 'mnistTest'),
   num('train', 'data', 'trainFraction'),
   word('split', 'data', 'split'),
+  // Your own data (docs/own-data.md): the file a run needs and the SHA-256 it must have, and how it is read.
+  word('file', 'data', 'file', 'name'),
+  num('rows', 'data', 'file', 'rows'),
+  num('cols', 'data', 'file', 'columns'),
+  num('classes', 'data', 'file', 'classes'),
+  word('sha', 'data', 'file', 'sha256'),
+  word('labelcol', 'data', 'labelColumn'),
+  word('header', 'data', 'header'),
+  word('norm', 'data', 'normalize'),
   layers,
   word('out', 'network', 'outputWeights'),
   word('init', 'network', 'init'),
@@ -222,6 +231,21 @@ export function parseLink(text: string): ParsedLink {
       issues.push({ key, field: f.path.join('.'), message: (e as Error).message });
     }
   }
+  // Your own data's file is one thing: given in part, it is reported (naming what is missing) and dropped.
+  const file = (input.data as { file?: Record<string, unknown> } | undefined)?.file;
+  if (file) {
+    const parts = LINK_FIELDS.filter((f) => f.path[1] === 'file');
+    const missing = parts.filter((f) => file[f.path[2]] === undefined);
+    for (const f of missing)
+      issues.push({
+        key: f.key,
+        field: f.path.join('.'),
+        message: `missing: your own data's file needs ${parts.map((p) => p.key).join(', ')} together`,
+      });
+    if (missing.length) {
+      delete (input.data as { file?: unknown }).file;
+    }
+  }
   // Validate; drop each field the schema rejects and try again, so the rest still applies.
   for (let attempt = 0; attempt <= LINK_FIELDS.length; attempt++) {
     const r = ConfigSchema.safeParse(input);
@@ -253,7 +277,8 @@ export function parseLink(text: string): ParsedLink {
           ? `must be one of ${issue.values.map((v) => String(v)).join(', ')}`
           : issue.message;
       issues.push({ key: f?.key ?? field, field, message });
-      if (f) removePath(input, f.path);
+      if (f)
+        removePath(input, f.path[1] === 'file' ? f.path.slice(0, 2) : f.path); // the file goes whole
       else return { config: defaultConfig(), issues };
     }
   }

@@ -5,6 +5,7 @@
  */
 
 import type { RunConfig } from '../config/run-config.ts';
+import { normalizeColumns } from '../data/custom.ts';
 import { loadDataset } from '../data/load.ts';
 import { type Split, splitIndices } from '../data/split.ts';
 import type { DataFiles, Dataset } from '../data/types.ts';
@@ -34,19 +35,27 @@ function rows(ds: Dataset, idx: Uint32Array): { x: Float32Array; y: Uint32Array 
 
 export async function prepareRun(config: RunConfig, files?: DataFiles): Promise<PreparedRun> {
   const root = new Rng(config.seed);
-  const { name, samples, noise, encoding, mnistTrain, mnistTest } = config.data;
-  const dataset = await loadDataset(
-    { name, samples, noise, encoding, mnistTrain, mnistTest },
+  const { name, samples, noise, encoding, mnistTrain, mnistTest, file, labelColumn, header } = config.data;
+  const loaded = await loadDataset(
+    { name, samples, noise, encoding, mnistTrain, mnistTest, file, labelColumn, header },
     root.derive('data'),
     files,
   );
-  const split: Split = dataset.predefinedSplit
-    ? { ...dataset.predefinedSplit, biased: false }
+  const split: Split = loaded.predefinedSplit
+    ? { ...loaded.predefinedSplit, biased: false }
     : splitIndices(
-        dataset.N,
+        loaded.N,
         { trainFraction: config.data.trainFraction, mode: config.data.split },
         root.derive('split'),
       );
+  // Your own data's scaling, with statistics of the training rows only (custom.ts normalizeColumns).
+  const dataset =
+    name === 'custom'
+      ? {
+          ...loaded,
+          inputs: normalizeColumns(loaded.inputs, loaded.D, split.train, config.data.normalize ?? 'none'),
+        }
+      : loaded;
   const train = rows(dataset, split.train);
   const test = rows(dataset, split.test);
   const pm1 = name === 'bits12' && encoding === 'pm1';

@@ -74,8 +74,11 @@ export function previewImage(ds: Dataset, size = 64): PreviewImage {
   return blank(size, size);
 }
 
-/** Inputs and classes of each dataset, known before it is loaded (the network editor's first and last rows). */
-export const DATASET_DIMS: Record<Dataset['name'], { inputs: number; classes: number }> = {
+/**
+ * Inputs and classes of each dataset, known before it is loaded (the network editor's first and last rows).
+ * Your own data's come from the configuration (config.data.file).
+ */
+export const DATASET_DIMS: Record<Exclude<Dataset['name'], 'custom'>, { inputs: number; classes: number }> = {
   bits12: { inputs: 12, classes: 2 },
   mnist: { inputs: 784, classes: 10 },
   digits: { inputs: 64, classes: 10 },
