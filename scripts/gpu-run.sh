@@ -153,7 +153,7 @@ fi
 } > "$out/env.txt"
 [ -x "$NODE" ] && "$NODE" --version >/dev/null 2>&1 || ok=0
 [ -f "$CLI" ] || ok=0
-record unpack "unpack $pack; driver: $driver" $(( $(date +%s) - t0 )) $([ $ok = 1 ] && echo 0 || echo 1) false env.txt ""
+record unpack "unpack $(basename "$pack")/" $(( $(date +%s) - t0 )) $([ $ok = 1 ] && echo 0 || echo 1) false env.txt ""
 say "unpacked; $driver"
 if [ $ok != 1 ]; then say "unpacking failed (see above); stopping"; exit 1; fi
 
