@@ -74,7 +74,10 @@ export function createTensor<T extends DType>(
   const root = gpu.root as unknown as {
     createBuffer(schema: unknown): { $usage(u: 'storage'): TensorBuffer<T> };
   };
-  const buffer = root.createBuffer(d.arrayOf(SCHEMAS[dtype], Math.max(1, size))).$usage('storage');
+  // Rounded up to 16 bytes, so that a kernel may bind any tensor as an array of vec4s (gemm v3).
+  const buffer = root
+    .createBuffer(d.arrayOf(SCHEMAS[dtype], Math.ceil(Math.max(1, size) / 4) * 4))
+    .$usage('storage');
   buffer.$name(label);
   if (data && size > 0) {
     const arr = toHost(dtype, data);
