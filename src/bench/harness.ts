@@ -17,6 +17,7 @@
 import { describeAdapter, type Gpu } from '../gpu/device.ts';
 import { type Comparison, compareArrays } from '../ref/compare.ts';
 import { Rng } from '../util/rng.ts';
+import { type HardwareReport, hardwareNotes, hardwareReport } from './hardware.ts';
 import { type AnyBenchKernel, BENCH_KERNELS, type BenchCase, type GemmInputs } from './kernels.ts';
 import { type BenchSettings, benchFragment } from './settings.ts';
 import { median, summarize } from './stats.ts';
@@ -102,6 +103,8 @@ export interface BenchRecord {
   /** Versions whose output did not match the reference (not timed). */
   failures: Skipped[];
   notes: string[];
+  /** The adapter's subgroup features and, for known GPUs, the GEMMs against the hardware's bounds. */
+  hardware?: HardwareReport;
   started: string;
   duration_s: number;
 }
@@ -410,6 +413,8 @@ export async function runBench(
   if (record.timer.kind === 'gpu-timestamp' && record.timer.resolution_ns !== null) {
     record.notes.push(`GPU timestamps: observed granularity ${fmtNs(record.timer.resolution_ns)}`);
   }
+  record.hardware = hardwareReport(gpu.adapter, record.measurements);
+  record.notes.push(...hardwareNotes(record.hardware));
   record.duration_s = (performance.now() - t0) / 1000;
   return record;
 }
