@@ -71,6 +71,9 @@ describe.skipIf(!hasApt)('gpu-pack.sh → gpu-run.sh → gpu-fold.mjs on SwiftSh
     expect(bench.schema).toBe('bitplane.bench/1');
     expect(bench.adapter.software).toBe(true);
     expect(bench.failures).toEqual([]);
+    // The adapter's features and bounds: SwiftShader has subgroups of 4 and no known hardware bound.
+    expect(bench.hardware).toMatchObject({ subgroups: true, subgroup_min_size: 4, gpu: 'unknown' });
+    expect(bench.measurements.some((m: { version: string }) => m.version === 'v3')).toBe(true);
     expect(bench.measurements.some((m: { kernel: string }) => m.kernel === 'gemm')).toBe(true);
     const info = JSON.parse(readFileSync(join(out, 'bench-info.json'), 'utf8'));
     expect(info.schema).toBe('bitplane.bench-info/1');
