@@ -531,17 +531,22 @@ export class GpuTrainer {
       }
       if (l.batchNorm) {
         ops.push(
-          await prepareBatchnormForward(gpu, {
-            x: a.z,
-            gamma: s.gamma!,
-            beta: s.beta!,
-            runningMean: s.runningMean!,
-            runningVar: s.runningVar!,
-            y: a.zn,
-            mean: a.mean!,
-            invstd: a.invstd!,
-            training,
-          }),
+          await prepareBatchnormForward(
+            gpu,
+            {
+              x: a.z,
+              gamma: s.gamma!,
+              beta: s.beta!,
+              runningMean: s.runningMean!,
+              runningVar: s.runningVar!,
+              y: a.zn,
+              mean: a.mean!,
+              invstd: a.invstd!,
+              training,
+            },
+            // Evaluation: v2's one elementwise pass, bit-identical to v1 (test/batchnorm-eval.test.ts).
+            training ? 'v1' : 'v2',
+          ),
         );
       }
       if (l.activation === 'magnitude_aware_sign') {

@@ -10,11 +10,12 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import backwardV1 from '../../../shaders/batchnorm_backward.wgsl?raw';
+import forwardV2 from '../../../shaders/batchnorm_forward.v2.wgsl?raw';
 import forwardV1 from '../../../shaders/batchnorm_forward.wgsl?raw';
 import { BATCHNORM_EPS, BATCHNORM_MOMENTUM } from '../../ref/batchnorm.ts';
 import type { Gpu } from '../device.ts';
 import { ShapeError } from '../errors.ts';
-import { type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
+import { flatGrid, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
 import { expectDtype, expectShape, type Tensor } from '../tensor.ts';
 import { createUniform } from '../uniform.ts';
 import { readF32, rwF32 } from './layout.ts';
@@ -25,7 +26,7 @@ const BackwardParams = d.struct({ R: d.u32, B: d.u32, N: d.u32 });
 
 export const batchnormForwardKernel = {
   name: 'batchnorm_forward',
-  versions: { v1: forwardV1 } as Record<string, string>,
+  versions: { v1: forwardV1, v2: forwardV2 } as Record<string, string>,
   layout: tgpu.bindGroupLayout({
     params: { uniform: ForwardParams },
     x: readF32,
@@ -123,7 +124,10 @@ export async function prepareBatchnormForward(
     }),
   );
   const mode = training ? 'train' : 'eval';
-  return preparedOp(gpu, `${name} ${version} ${mode}`, pipeline, bindGroup, groups);
+  // v2 evaluates elementwise over a flat grid of workgroups of the same size.
+  const grid =
+    version === 'v2' && !training ? flatGrid(gpu, R * B * N, constants.WG_N * constants.WG_B) : groups;
+  return preparedOp(gpu, `${name} ${version} ${mode}`, pipeline, bindGroup, grid);
 }
 
 export interface BatchnormBackwardArgs {
