@@ -148,7 +148,10 @@ async function main() {
   if (existsSync(biome)) spawnSync(biome, ['format', '--write', docPath], { cwd: root, stdio: 'ignore' });
   console.log(`gpu-fold: wrote ${values.doc}`);
   const records = join(dir, 'reproduce/reproduction');
-  if (existsSync(records)) {
+  const quickRecords = existsSync(records) && readJson(join(records, 'run.json')).quick === true;
+  if (quickRecords)
+    console.log('gpu-fold: the reproduction records are smoke runs (--quick): not copied into docs/');
+  if (existsSync(records) && !quickRecords) {
     const target = join(root, 'docs/reproduction');
     const files = readdirSync(records).filter((f) => f.endsWith('.json'));
     for (const f of files) readJson(join(records, f)); // all valid before any is copied

@@ -210,8 +210,11 @@ for s in ${steps//,/ }; do
       fi ;;
     reproduce)
       mkdir -p "$out/reproduce"
-      [ -d docs/reproduction ] && cp -r docs/reproduction "$out/reproduce/"
-      [ -f docs/REPRODUCTION.md ] && cp docs/REPRODUCTION.md "$out/reproduce/"
+      # Full protocols extend the committed records; smoke runs (--quick) start from nothing.
+      if [ $quick = 0 ]; then
+        [ -d docs/reproduction ] && cp -r docs/reproduction "$out/reproduce/"
+        [ -f docs/REPRODUCTION.md ] && cp docs/REPRODUCTION.md "$out/reproduce/"
+      fi
       run_step reproduce "" "$NODE" "$CLI" reproduce --only "$reproduce" --jobs "$jobs" --no-figures --out "$out/reproduce" $q ;;
   esac
   nsteps_left=$(( nsteps_left - 1 ))

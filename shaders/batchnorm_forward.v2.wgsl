@@ -1,11 +1,11 @@
-// batchnorm_forward v2 — v1 (batchnorm_forward.wgsl) with a one-pass elementwise evaluation. docs/METHOD.md §2.
+// batchnorm_forward v2 — v1 (batchnorm_forward.wgsl) with the evaluation split over rows too. docs/METHOD.md §2.
 //
-// Evaluation normalises with the running statistics, so no column needs a reduction: v2 runs one
-// invocation per element over a flat grid (R·B·N elements in workgroups of WG_N·WG_B invocations;
-// workgroup i = wid.y·num_workgroups.x + wid.x), instead of v1's one workgroup per WG_N columns, which
-// leaves a wide GPU mostly idle (N = 256, R = 1: 16 workgroups however large the batch). The arithmetic
-// per element is v1's, so y, mean and invstd are bit-identical to v1's. Training is v1's, unchanged.
-// Dispatch: training as v1; evaluation flatGrid(R·B·N, WG_N·WG_B) (src/gpu/kernel.ts).
+// Evaluation normalises with the running statistics, so no column needs a reduction: v2 splits the rows
+// among workgroups too (grid (ceil(N/WG_N), ceil(B/ROWS_PER_WG), R)) instead of v1's one workgroup per
+// WG_N columns walking every row, which leaves a wide GPU mostly idle (N = 256, R = 1: 16 workgroups
+// however large the batch). The arithmetic per element is v1's, so y, mean and invstd are bit-identical
+// to v1's. Training is v1's, unchanged.
+// Dispatch: training as v1; evaluation grid (ceil(N/WG_N), ceil(B/ROWS_PER_WG), R).
 //
 // v1's header, which holds for the training path:
 //
@@ -44,6 +44,7 @@ struct Params { R: u32, B: u32, N: u32, eps: f32, momentum: f32 }
 override TRAINING: bool = true;
 override WG_N: u32 = 16;
 override WG_B: u32 = 16;
+override ROWS_PER_WG: u32 = 128; // evaluation: rows per workgroup, a multiple of WG_B
 
 var<workgroup> partial: array<f32, WG_N * WG_B>;
 
@@ -61,30 +62,34 @@ fn column_sum(tx: u32, ty: u32, v: f32) -> f32 {
   return total;
 }
 
-// Evaluation, one element per invocation: y[i] = gamma·((x − running_mean)·invstd) + beta.
-fn evaluate(i: u32) {
-  if (i >= p.R * p.B * p.N) { return; }
-  let n = i % p.N;
-  let rb = i / p.N; // r·B + b
-  let c = (rb / p.B) * p.N + n;
+// Evaluation: workgroup (wid.x, wid.y) normalises columns wid.x·WG_N … of rows
+// wid.y·ROWS_PER_WG … (+ ROWS_PER_WG), invocation (tx, ty) every WG_B-th of those rows, with v1's formula.
+fn evaluate(tx: u32, ty: u32, wid: vec3u) {
+  let n = wid.x * WG_N + tx;
+  if (n >= p.N) { return; }
+  let r = wid.z;
+  let c = r * p.N + n;
   let mu = running_mean[c];
   let is = inverseSqrt(running_var[c] + p.eps);
-  if (rb % p.B == 0u) {
+  let b0 = wid.y * ROWS_PER_WG;
+  if (b0 == 0u && ty == 0u) {
     mean[c] = mu;
     invstd[c] = is;
   }
-  y[i] = gamma[c] * ((x[i] - mu) * is) + beta[c];
+  let g = gamma[c];
+  let bt = beta[c];
+  let base = r * p.B * p.N + n;
+  let end = min(p.B, b0 + ROWS_PER_WG);
+  for (var b = b0 + ty; b < end; b += WG_B) {
+    let i = base + b * p.N;
+    y[i] = g * ((x[i] - mu) * is) + bt;
+  }
 }
 
 @compute @workgroup_size(WG_N, WG_B, 1)
-fn main(
-  @builtin(local_invocation_id) lid: vec3u,
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(local_invocation_index) li: u32,
-  @builtin(num_workgroups) nwg: vec3u,
-) {
+fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   if (!TRAINING) {
-    evaluate((wid.y * nwg.x + wid.x) * (WG_N * WG_B) + li);
+    evaluate(lid.x, lid.y, wid);
     return;
   }
   let tx = lid.x;

@@ -1,7 +1,7 @@
 /**
- * batchnorm_forward v2's one-pass evaluation against v1's: the same arithmetic per element, so y, mean
+ * batchnorm_forward v2's evaluation (rows split among workgroups) against v1's: the same arithmetic per element, so y, mean
  * and invstd must be bit-identical (the kernel checks compare both with the float64 reference; this
- * holds v2 to v1 exactly), on shapes that leave the flat grid's last workgroup part-empty.
+ * holds v2 to v1 exactly), on shapes that leave the last workgroup's rows and columns part-empty.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gpu } from '../src/gpu/device.ts';

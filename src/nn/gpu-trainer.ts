@@ -544,7 +544,7 @@ export class GpuTrainer {
               invstd: a.invstd!,
               training,
             },
-            // Evaluation: v2's one elementwise pass, bit-identical to v1 (test/batchnorm-eval.test.ts).
+            // Evaluation: v2 spreads the rows over workgroups, bit-identical to v1 (test/batchnorm-eval.test.ts).
             training ? 'v1' : 'v2',
           ),
         );

@@ -15,7 +15,7 @@ import forwardV1 from '../../../shaders/batchnorm_forward.wgsl?raw';
 import { BATCHNORM_EPS, BATCHNORM_MOMENTUM } from '../../ref/batchnorm.ts';
 import type { Gpu } from '../device.ts';
 import { ShapeError } from '../errors.ts';
-import { flatGrid, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
+import { ceilDiv, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../kernel.ts';
 import { expectDtype, expectShape, type Tensor } from '../tensor.ts';
 import { createUniform } from '../uniform.ts';
 import { readF32, rwF32 } from './layout.ts';
@@ -105,9 +105,15 @@ export async function prepareBatchnormForward(
     throw new ShapeError(`${name}: momentum must be in [0, 1], got ${momentum}`);
   }
   const { constants, groups } = columnReduceShape(gpu, name, R, N);
+  // v2's evaluation also splits the rows among workgroups: ROWS_PER_WG rows each (8 per invocation,
+  // more only when the grid's y would pass the device's limit).
+  const maxGroups = gpu.device.limits.maxComputeWorkgroupsPerDimension;
+  const ROWS_PER_WG = constants.WG_B * Math.max(8, Math.ceil(B / (maxGroups * constants.WG_B)));
+  const v2Eval = version === 'v2' && !training;
   const pipeline = await kernelPipeline(gpu, batchnormForwardKernel, version, {
     ...constants,
     TRAINING: training ? 1 : 0,
+    ...(version === 'v2' ? { ROWS_PER_WG } : {}),
   });
   const params = createUniform(gpu, ForwardParams, { R, B, N, eps, momentum }, `${name} params`);
   const bindGroup = gpu.root.unwrap(
@@ -124,9 +130,7 @@ export async function prepareBatchnormForward(
     }),
   );
   const mode = training ? 'train' : 'eval';
-  // v2 evaluates elementwise over a flat grid of workgroups of the same size.
-  const grid =
-    version === 'v2' && !training ? flatGrid(gpu, R * B * N, constants.WG_N * constants.WG_B) : groups;
+  const grid: [number, number, number] = v2Eval ? [groups[0], ceilDiv(B, ROWS_PER_WG), R] : groups;
   return preparedOp(gpu, `${name} ${version} ${mode}`, pipeline, bindGroup, grid);
 }
 
