@@ -105,10 +105,10 @@ export async function prepareBatchnormForward(
     throw new ShapeError(`${name}: momentum must be in [0, 1], got ${momentum}`);
   }
   const { constants, groups } = columnReduceShape(gpu, name, R, N);
-  // v2's evaluation also splits the rows among workgroups: ROWS_PER_WG rows each (8 per invocation,
+  // v2's evaluation also splits the rows among workgroups: ROWS_PER_WG rows each (32 per invocation,
   // more only when the grid's y would pass the device's limit).
   const maxGroups = gpu.device.limits.maxComputeWorkgroupsPerDimension;
-  const ROWS_PER_WG = constants.WG_B * Math.max(8, Math.ceil(B / (maxGroups * constants.WG_B)));
+  const ROWS_PER_WG = constants.WG_B * Math.max(32, Math.ceil(B / (maxGroups * constants.WG_B)));
   const v2Eval = version === 'v2' && !training;
   const pipeline = await kernelPipeline(gpu, batchnormForwardKernel, version, {
     ...constants,
