@@ -3,7 +3,7 @@
 # from the repository root of a checkout that carries the folder scripts/gpu-pack.sh wrote:
 #
 #   scripts/gpu-run.sh [--out DIR] [--budget S] [--pack DIR] [--quick] [--steps LIST]
-#                      [--reproduce IDS] [--jobs N]
+#                      [--reproduce IDS] [--jobs N] [--bench-args "ARGS"]
 #
 #   --out DIR        where everything is written (default: $OUT when set, else gpu-results/)
 #   --budget S       wall-clock budget of the whole run in seconds, unpacking included (default 540, ≤ 600)
@@ -14,6 +14,8 @@
 #   --reproduce IDS  unfinished reproduction experiments (comma-separated ids, `bitplane reproduce --list`),
 #                    trained into DIR/reproduce/ on top of a copy of docs/reproduction/ (the manifest extends)
 #   --jobs N         experiments at once for --reproduce (default 3: more share one GPU badly)
+#   --bench-args A   the bench step's options instead of the default (--json is always added), e.g.
+#                    "--kernels gemm --sizes 512,1024,2048 --peers tfjs" after a change of GEMM tiles
 #
 # It unpacks node, the bundled CLI, MNIST and the Vulkan/GL libraries, finds the NVIDIA Vulkan ICD (or,
 # with no NVIDIA driver, leaves Dawn to fall back to SwiftShader, so that the script is tested without a
@@ -33,6 +35,7 @@ quick=0
 steps=""
 reproduce=""
 jobs=3
+bench_args=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
@@ -42,7 +45,8 @@ while [ $# -gt 0 ]; do
     --steps) steps="$2"; shift 2 ;;
     --reproduce) reproduce="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    --bench-args) bench_args="$2"; shift 2 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "gpu-run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -193,7 +197,8 @@ q=""; [ $quick = 1 ] && q="--quick"
 for s in ${steps//,/ }; do
   case "$s" in
     bench)
-      if [ $quick = 1 ]; then run_step bench bench.json "$NODE" "$CLI" bench --json --quick --peers tfjs
+      if [ -n "$bench_args" ]; then run_step bench bench.json "$NODE" "$CLI" bench --json $bench_args
+      elif [ $quick = 1 ]; then run_step bench bench.json "$NODE" "$CLI" bench --json --quick --peers tfjs
       else run_step bench bench.json "$NODE" "$CLI" bench --json --sizes 512,1024,2048 --rows 16384,70000 --peers tfjs --budget 10
       fi ;;
     bench-info) run_step bench-info bench-info.json "$NODE" "$CLI" bench-info --json $q ;;
