@@ -4,7 +4,8 @@
  * the uniform (names, types, order), and the WGSL bindings match the bind-group layout entry by entry:
  * @group(0), @binding(i) = the i-th layout key, the same name (the uniform is `p` in every shader and
  * `params` in every layout), var<uniform> or var<storage, read | read_write> as the entry's access, and
- * the element type (a WGSL atomic<u32> is a u32 array on the host).
+ * the element type (a WGSL atomic<u32> is a u32 array on the host; a vec4f array is an f32 buffer read four
+ * at a time, which src/gpu/tensor.ts allows by padding every buffer to 16 bytes).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { TgpuLayoutEntry } from 'typegpu';
@@ -47,7 +48,9 @@ function wgslBindings(code: string): Binding[] {
     const type = m[5]
       .trim()
       .replace(/^array<(.*)>$/, '$1')
-      .replace(/^atomic<(.*)>$/, '$1');
+      .replace(/^atomic<(.*)>$/, '$1')
+      .replace(/^vec4<(f32|u32|i32)>$/, '$1')
+      .replace(/^vec4([fui])$/, (_, t: string) => ({ f: 'f32', u: 'u32', i: 'i32' })[t]!);
     return { group: Number(m[1]), binding: Number(m[2]), name: m[4], access, type };
   });
 }

@@ -19,6 +19,7 @@ import type { GemmInputs } from '../kernels/gemm/spec.ts';
 import { BENCH_KERNELS } from '../kernels/index.ts';
 import type { AnyBenchKernel, BenchCase } from '../kernels/types.ts';
 import { Rng } from '../util/rng.ts';
+import { hardwareNotes, hardwareReport } from './hardware.ts';
 import { estimateMs, fmtS, type Oracle, oracle, recordRow, timeSpans } from './measure.ts';
 import { type BenchSettings, benchFragment } from './settings.ts';
 import { SpanTimer, type SpanWork } from './timer.ts';
@@ -68,7 +69,7 @@ export async function runBench(
     run.record.timer.unusable_spans = run.timer.unusableSpans;
     run.timer.destroy();
   }
-  return finish(run.record, t0);
+  return finish(run.record, gpu, t0);
 }
 
 /** The run's state and its empty record. */
@@ -237,11 +238,13 @@ async function checkAndTime(
 }
 
 /** The ratios and closing notes. */
-function finish(record: BenchRecord, t0: number): BenchRecord {
+function finish(record: BenchRecord, gpu: Gpu, t0: number): BenchRecord {
   addRatios(record.measurements);
   if (record.timer.kind === 'gpu-timestamp' && record.timer.resolution_ns !== null) {
     record.notes.push(`GPU timestamps: observed granularity ${fmtNs(record.timer.resolution_ns)}`);
   }
+  record.hardware = hardwareReport(gpu.adapter, record.measurements);
+  record.notes.push(...hardwareNotes(record.hardware));
   record.duration_s = (performance.now() - t0) / 1000;
   return record;
 }

@@ -1,6 +1,7 @@
 /** The benchmark's record and the state its pipeline stages (harness.ts, measure.ts) pass along. */
 import type { Gpu } from '../gpu/device.ts';
 import type { AnyBenchKernel } from '../kernels/types.ts';
+import type { HardwareReport } from './hardware.ts';
 import type { BenchSettings } from './settings.ts';
 import type { TfjsPeer } from './tfjs-peer.ts';
 import type { SpanTimer } from './timer.ts';
@@ -81,6 +82,8 @@ export interface BenchRecord {
   /** Versions whose output did not match the reference (not timed). */
   failures: Skipped[];
   notes: string[];
+  /** The adapter's subgroup features and, for known GPUs, the GEMMs against the hardware's bounds. */
+  hardware?: HardwareReport;
   started: string;
   duration_s: number;
 }

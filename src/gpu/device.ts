@@ -23,6 +23,8 @@ export interface AdapterSummary {
   features: string[];
   subgroupMinSize?: number;
   subgroupMaxSize?: number;
+  /** Dawn's subgroup-matrix configurations, where the adapter offers and lists them. */
+  subgroupMatrixConfigs?: unknown[];
 }
 
 export interface Gpu {
@@ -108,6 +110,7 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
     features: [...adapter.features].sort(),
     subgroupMinSize: (info as { subgroupMinSize?: number }).subgroupMinSize,
     subgroupMaxSize: (info as { subgroupMaxSize?: number }).subgroupMaxSize,
+    subgroupMatrixConfigs: matrixConfigs(info),
   };
   if (summary.software && !note)
     note = `Software adapter (${describeAdapter(summary)}): timings are not GPU timings.`;
@@ -124,6 +127,17 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
       instance = undefined; // lets Node exit once the device is gone
     },
   };
+}
+
+/** Dawn lists subgroup-matrix configurations on the adapter info (as plain objects or a setlike). */
+function matrixConfigs(info: GPUAdapterInfo): unknown[] | undefined {
+  const c = (info as { subgroupMatrixConfigs?: Iterable<Record<string, unknown>> }).subgroupMatrixConfigs;
+  if (!c) return undefined;
+  return [...c].map((x) => {
+    const o: Record<string, unknown> = {};
+    for (const k of ['componentType', 'resultComponentType', 'M', 'N', 'K']) o[k] = x[k];
+    return o;
+  });
 }
 
 /** One line naming the adapter, for logs, records and the page. */

@@ -65,6 +65,9 @@ export function createTensor<T extends DType>(
   }
   const size = sizeOf(shape);
   checkStorageBytes(gpu, label, size * 4);
+  // Rounded up to 16 bytes, so that a kernel may bind any tensor as an array of vec4s (gemm v3). The
+  // padding is not checked against the binding limit: it could only matter within 12 bytes of it.
+  const allocated = Math.ceil(Math.max(1, size) / 4) * 4;
   if (data && data.length !== size) {
     throw new ShapeError(
       `${label}: data has ${data.length} elements, shape [${shape.join(', ')}] needs ${size}`,
@@ -74,7 +77,7 @@ export function createTensor<T extends DType>(
   const root = gpu.root as unknown as {
     createBuffer(schema: unknown): { $usage(u: 'storage'): TensorBuffer<T> };
   };
-  const buffer = root.createBuffer(d.arrayOf(SCHEMAS[dtype], Math.max(1, size))).$usage('storage');
+  const buffer = root.createBuffer(d.arrayOf(SCHEMAS[dtype], allocated)).$usage('storage');
   buffer.$name(label);
   if (data && size > 0) {
     const arr = toHost(dtype, data);

@@ -105,7 +105,7 @@ export function validateEstimatorSettings(s: Partial<EstimatorSettings> = {}): E
 }
 
 /**
- * How one layer's activation vectors become codes (src/ref/info.ts and shaders/layer_codes.wgsl).
+ * How one layer's activation vectors become codes (src/kernels/layer_codes/ref.ts and shaders/layer_codes.wgsl).
  * `sign`: bit j = t_j < threshold (threshold 0: the sign pattern, sign(0) = +1; use 0.5 for
  * ste_heaviside's {0, 1} outputs).
  */

@@ -1,6 +1,6 @@
 /**
  * The CPU reference trainer: the same network, the same steps, in float64 plain loops over the kernel
- * references of src/ref/. The GPU trainer is checked against it (binary forward passes identical, losses
+ * references of src/kernels/<family>/ref.ts. The GPU trainer is checked against it (binary forward passes identical, losses
  * within a tolerance), and its gradients against finite differences.
  */
 

@@ -10,10 +10,11 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import backwardV1 from '../../../shaders/batchnorm_backward.wgsl?raw';
+import forwardV2 from '../../../shaders/batchnorm_forward.v2.wgsl?raw';
 import forwardV1 from '../../../shaders/batchnorm_forward.wgsl?raw';
 import type { Gpu } from '../../gpu/device.ts';
 import { ShapeError } from '../../gpu/errors.ts';
-import { type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../../gpu/kernel.ts';
+import { ceilDiv, type KernelDef, kernelPipeline, type PreparedOp, preparedOp } from '../../gpu/kernel.ts';
 import { expectDtype, expectShape, type Tensor } from '../../gpu/tensor.ts';
 import { createUniform } from '../../gpu/uniform.ts';
 import { readF32, rwF32 } from '../layout.ts';
@@ -25,7 +26,7 @@ const BackwardParams = d.struct({ R: d.u32, B: d.u32, N: d.u32 });
 
 export const batchnormForwardKernel = {
   name: 'batchnorm_forward',
-  versions: { v1: forwardV1 } as Record<string, string>,
+  versions: { v1: forwardV1, v2: forwardV2 } as Record<string, string>,
   layout: tgpu.bindGroupLayout({
     params: { uniform: ForwardParams },
     x: readF32,
@@ -104,9 +105,15 @@ export async function prepareBatchnormForward(
     throw new ShapeError(`${name}: momentum must be in [0, 1], got ${momentum}`);
   }
   const { constants, groups } = columnReduceShape(gpu, name, R, N);
+  // v2's evaluation also splits the rows among workgroups: ROWS_PER_WG rows each (32 per invocation,
+  // more only when the grid's y would pass the device's limit).
+  const maxGroups = gpu.device.limits.maxComputeWorkgroupsPerDimension;
+  const ROWS_PER_WG = constants.WG_B * Math.max(32, Math.ceil(B / (maxGroups * constants.WG_B)));
+  const v2Eval = version === 'v2' && !training;
   const pipeline = await kernelPipeline(gpu, batchnormForwardKernel, version, {
     ...constants,
     TRAINING: training ? 1 : 0,
+    ...(version === 'v2' ? { ROWS_PER_WG } : {}),
   });
   const params = createUniform(gpu, ForwardParams, { R, B, N, eps, momentum }, `${name} params`);
   const bindGroup = gpu.root.unwrap(
@@ -123,7 +130,8 @@ export async function prepareBatchnormForward(
     }),
   );
   const mode = training ? 'train' : 'eval';
-  return preparedOp(gpu, `${name} ${version} ${mode}`, pipeline, bindGroup, groups);
+  const grid: [number, number, number] = v2Eval ? [groups[0], ceilDiv(B, ROWS_PER_WG), R] : groups;
+  return preparedOp(gpu, `${name} ${version} ${mode}`, pipeline, bindGroup, grid);
 }
 
 export interface BatchnormBackwardArgs {

@@ -11,6 +11,7 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import v2 from '../../../shaders/gemm.v2.wgsl?raw';
+import v3 from '../../../shaders/gemm.v3.wgsl?raw';
 import v1 from '../../../shaders/gemm.wgsl?raw';
 import type { Gpu } from '../../gpu/device.ts';
 import { ShapeError } from '../../gpu/errors.ts';
@@ -38,7 +39,7 @@ const Params = d.struct({
 
 export const gemmKernel = {
   name: 'gemm',
-  versions: { v1, v2 } as Record<string, string>,
+  versions: { v1, v2, v3 } as Record<string, string>,
   layout: tgpu.bindGroupLayout({
     params: { uniform: Params },
     a: readF32,
@@ -51,11 +52,13 @@ export const gemmKernel = {
 /**
  * Output tile per workgroup for each version (WGSL `override`s, set from here only). v1 runs one
  * invocation per output, so its workgroup is TILE_N × TILE_M; v2 runs (TILE_N/4) × (TILE_M/4) invocations
- * with 4×4 register blocks and steps k by TILE_K through workgroup memory (TILE_M, TILE_N multiples of 4).
+ * with 4×4 register blocks and steps k by TILE_K through workgroup memory (TILE_M, TILE_N multiples of 4);
+ * v3 runs (TILE_N/8) × (TILE_M/8) invocations with 8×8 register blocks and vec4 loads (multiples of 8).
  */
 export const GEMM_TUNING: Record<string, { TILE_M: number; TILE_N: number } & Record<string, number>> = {
   v1: { TILE_M: 16, TILE_N: 16 },
   v2: { TILE_M: 32, TILE_N: 32, TILE_K: 16 },
+  v3: { TILE_M: 64, TILE_N: 64, TILE_K: 16 },
 };
 
 export interface GemmArgs {
@@ -117,6 +120,10 @@ export async function prepareGemm(
     TRANS_A: Number(transA),
     TRANS_B: Number(transB),
     HAS_BIAS: Number(bias !== undefined),
+    // v3 loads whole vec4s where the stored operand's rows are a multiple of 4 long (aligned to 16 bytes).
+    ...(version === 'v3'
+      ? { VEC_A: Number((transA ? M : K) % 4 === 0), VEC_B: Number((transB ? K : N) % 4 === 0) }
+      : {}),
   });
   const params = createUniform(
     gpu,
