@@ -57,6 +57,15 @@ export const MAX_BINS = 100_000;
 export const MIN_WIDTH = 1e-30;
 export const MAX_WIDTH = 1e30;
 
+/**
+ * The KDE noise variance σ² within which the estimate means something in f32: the kernel
+ * exp(−d²/2σ²) must still tell distances of order 0.01–1 apart from 0 (above 1e4 it is 1 to within
+ * f32 rounding for such distances, and rounding alone makes the bound slightly negative), and 1/σ² must
+ * stay finite and normal (below 1e-12 every kernel but a sample's own underflows: the bound sits at log2 n).
+ */
+export const MIN_KDE_VARIANCE = 1e-12;
+export const MAX_KDE_VARIANCE = 1e4;
+
 /** A bad estimator setting; `setting` is the field's name, the message says what is allowed. */
 export class EstimatorSettingsError extends Error {
   override name = 'EstimatorSettingsError';
@@ -92,8 +101,14 @@ export function validateEstimatorSettings(s: Partial<EstimatorSettings> = {}): E
   }
   if (typeof v.millerMadow !== 'boolean') throw bad('millerMadow', `must be true or false`);
   if (typeof v.kde !== 'boolean') throw bad('kde', `must be true or false`);
-  if (!isFiniteNumber(v.kdeVariance) || !(v.kdeVariance > 0)) {
-    throw bad('kdeVariance', `must be a positive number (σ²), got ${v.kdeVariance}`);
+  if (
+    !isFiniteNumber(v.kdeVariance) ||
+    !(v.kdeVariance >= MIN_KDE_VARIANCE && v.kdeVariance <= MAX_KDE_VARIANCE)
+  ) {
+    throw bad(
+      'kdeVariance',
+      `must be a number (σ²) in [${MIN_KDE_VARIANCE}, ${MAX_KDE_VARIANCE}], got ${v.kdeVariance}`,
+    );
   }
   return v;
 }

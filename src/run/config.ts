@@ -113,7 +113,8 @@ export const ConfigSchema = z.strictObject({
       millerMadow: z.boolean().default(false),
       /** Also the KDE upper bound (Kolchinsky & Tracey) for float layers, noise variance kdeVariance. */
       kde: z.boolean().default(false),
-      kdeVariance: z.number().gt(0).default(1e-3),
+      /** Bounded so that the estimate stays meaningful in f32 (src/info/settings.ts, MAX_KDE_VARIANCE). */
+      kdeVariance: z.number().min(1e-12).max(1e4).default(1e-3),
     })
     .prefault({}),
   /** Which epochs are evaluated and estimated (src/info/schedule.ts); 0 and the last always are. */
