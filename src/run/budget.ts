@@ -147,13 +147,15 @@ export function checkRunBudget(config: RunConfig, budget: MemoryBudget): MemoryE
   const reasons: string[] = [];
   const big = e.largestBuffer;
   const bindLimit = Math.min(budget.maxBufferSize, budget.maxStorageBufferBindingSize);
-  if (big.bytes > bindLimit) {
+  // Strictly below the limit: a buffer of exactly the limit passes createBuffer but its bind group fails
+  // (measured on Dawn/SwiftShader: 16 replicas of a 4096 × 4096 layer, 1 GiB, against a 1 GiB limit).
+  if (big.bytes >= bindLimit) {
     const limit =
       budget.maxStorageBufferBindingSize <= budget.maxBufferSize
         ? 'maxStorageBufferBindingSize'
         : 'maxBufferSize';
     reasons.push(
-      `${big.what} needs a buffer of ${formatBytes(big.bytes)}, more than this adapter's ${limit} (${formatBytes(bindLimit)})`,
+      `${big.what} needs a buffer of ${formatBytes(big.bytes)}, not below this adapter's ${limit} (${formatBytes(bindLimit)})`,
     );
   }
   const hostNeed = budget.sharedMemory ? e.host + e.gpuTotal : e.host;

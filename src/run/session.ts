@@ -16,6 +16,7 @@ import type { Gpu } from '../gpu/device.ts';
 import { loggedEpochs } from '../info/schedule.ts';
 import { validateEstimatorSettings } from '../info/settings.ts';
 import { type EpochMetrics, GpuTrainer, KDE_MAX_SAMPLES } from '../nn/gpu-trainer.ts';
+import { checkRunBudget } from './budget.ts';
 import type { RunConfig } from './config.ts';
 import { type PreparedRun, prepareRun } from './prepare.ts';
 import { emptyRecord, type RunRecord } from './record.ts';
@@ -34,6 +35,17 @@ export interface EpochReport {
 export function estimatorSettings(config: RunConfig) {
   const { discretization, bins, lo, hi, width, millerMadow, kde, kdeVariance } = config.estimator;
   return { discretization, bins, lo, hi, width, millerMadow, kde, kdeVariance };
+}
+
+/**
+ * The host memory a session may take by default: in a browser, half the device memory it reports (4 GiB
+ * when it does not say), at most 4 GiB (a tab's typed arrays rarely get more); elsewhere no limit here
+ * (the command line checks against the machine's free memory before creating a session).
+ */
+function defaultHostBytes(): number {
+  if (typeof document === 'undefined') return Number.POSITIVE_INFINITY;
+  const gib = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory ?? 8;
+  return Math.min(gib / 2, 4) * 2 ** 30;
 }
 
 function estimationSize(record: RunRecord): number {
@@ -106,7 +118,16 @@ export class TrainingSession {
     config: RunConfig,
     files?: DataFiles,
     extraLogged: readonly number[] = [],
+    hostBytes = defaultHostBytes(),
   ): Promise<TrainingSession> {
+    // Limits before allocation: refused with the numbers before the data or the weights take memory.
+    const { maxBufferSize, maxStorageBufferBindingSize } = gpu.device.limits;
+    checkRunBudget(config, {
+      maxBufferSize,
+      maxStorageBufferBindingSize,
+      hostBytes,
+      sharedMemory: gpu.adapter.software,
+    });
     const prepared = await prepareRun(config, files);
     const { dataset, split, plan } = prepared;
     const record = emptyRecord(config, plan, gpu.adapter, {
