@@ -290,6 +290,12 @@ const CONFLICT_KEYS: readonly [RegExp, readonly string[]][] = [
   [/^network\.hidden\.\d+\.width$/, ['net', 'data']],
 ];
 
+/** The link field whose path is `dotted` or contains it ('network.hidden.2.width' → net), if any. */
+function fieldAt(fieldOfPath: Map<string, Field>, dotted: string): Field | undefined {
+  for (const [p, f] of fieldOfPath) if (dotted === p || dotted.startsWith(`${p}.`)) return f;
+  return undefined;
+}
+
 /**
  * Validates `input`, dropping each field the schema rejects, and for a cross-field conflict the most
  * specific field involved, until the rest applies. Each dropped field gets an issue naming it (and, for a
@@ -310,7 +316,7 @@ function applyFieldByField(input: Record<string, unknown>, issues: LinkIssue[]):
       }
       const c = cross[0];
       const involved = CONFLICT_KEYS.find(([re]) => re.test(c.field))?.[1] ?? [
-        [...fieldOfPath.entries()].find(([p]) => c.field.startsWith(p))?.[1].key ?? c.field,
+        fieldAt(fieldOfPath, c.field)?.key ?? c.field,
       ];
       const givenKeys = involved.filter((k) => {
         const f = byKey.get(k);
@@ -336,7 +342,7 @@ function applyFieldByField(input: Record<string, unknown>, issues: LinkIssue[]):
     }
     for (const issue of r.error.issues) {
       const path = issue.path.map(String);
-      const f = [...fieldOfPath.entries()].find(([p]) => path.join('.').startsWith(p))?.[1];
+      const f = fieldAt(fieldOfPath, path.join('.'));
       const field = path.join('.') || '(config)';
       const message =
         issue.code === 'invalid_value' && 'values' in issue
