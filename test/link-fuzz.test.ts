@@ -24,7 +24,7 @@ import {
   type RunConfig,
   SPLIT_MODES,
 } from '../src/run/config.ts';
-import { LINK_FIELDS, type ParsedLink, parseLink, serializeLink } from '../src/run/link.ts';
+import { closestKey, LINK_FIELDS, type ParsedLink, parseLink, serializeLink } from '../src/run/link.ts';
 
 const KEYS = LINK_FIELDS.map((f) => f.key);
 const SEED = 20260501; // fixed, so a failure reproduces; fast-check prints the counterexample
@@ -408,6 +408,13 @@ describe('link parser, fuzzed (fast-check)', () => {
       /^12001 unknown keys in all: 11996 more not listed; known keys: seed, /,
     );
     expect(issues.map((i) => i.message).join('\n').length).toBeLessThan(2000);
+    // suggestions only when close: one edit for short keys, two for longer ones
+    expect([closestKey('epoch'), closestKey('kdevr'), closestKey('x1'), closestKey('foo')]).toEqual([
+      'epochs',
+      'kdevar',
+      undefined,
+      undefined,
+    ]);
   });
 
   it('the generator makes valid configurations only', () => {

@@ -140,6 +140,8 @@ export async function configFromArgs(
     const n = Number(text);
     if (!/^\d+$/.test(text))
       throw new ConfigError([{ field: key, message: `--${key} must be a whole number, got "${text}"` }]);
+    if (!Number.isSafeInteger(n))
+      throw new ConfigError([{ field: key, message: `--${key} ${text} is far too large` }]);
     merged[key] = n;
   }
   return parseConfig(merged);

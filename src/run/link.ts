@@ -246,11 +246,12 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** The known key closest to `key` (case-insensitive, at most two edits away), if any. */
+/** The known key closest to `key` (case-insensitive; one edit away for short keys, two for longer ones), if any. */
 export function closestKey(key: string): string | undefined {
   const k = key.toLowerCase().slice(0, 40);
+  // Short keys are close to everything: one edit for keys up to 4 characters, two beyond.
+  let bestD = k.length <= 4 ? 2 : 3;
   let best: string | undefined;
-  let bestD = 3;
   for (const f of LINK_FIELDS) {
     const d = editDistance(k, f.key);
     if (d < bestD) [best, bestD] = [f.key, d];
