@@ -17,7 +17,7 @@ import { ConfigError, type ConfigInput, parseConfig, type RunConfig } from '../r
 import { parseLink } from '../run/link.ts';
 import { npy } from '../run/npy.ts';
 import type { RunRecord } from '../run/record.ts';
-import { type RunOptions, replicaMean, runTraining } from '../run/runner.ts';
+import { RunFailedError, type RunOptions, replicaMean, runTraining } from '../run/runner.ts';
 import { checkOutputDir, checkOutputFile, OutputError, saveRecoveryCopy, writeFileAtomic } from './output.ts';
 import { handleStopSignals } from './signals.ts';
 
@@ -318,6 +318,14 @@ export async function runCommand(argv: string[]): Promise<number> {
       gpu.destroy();
     }
   } catch (e) {
+    if (e instanceof RunFailedError) {
+      // The epochs computed before the failure are written like any record; the exit code says it failed.
+      if (out !== undefined) await writeRecord(out, e.record, quiet);
+      else process.stdout.write(`${JSON.stringify(e.record, null, 1)}\n`);
+      stop.release();
+      console.error(`bitplane run: ${e.message}`);
+      return 1;
+    }
     stop.release();
     if (e instanceof BudgetError) {
       console.error(`bitplane run: ${e.message}`);
