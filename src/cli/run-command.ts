@@ -322,7 +322,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       // The epochs computed before the failure are written like any record; the exit code says it failed.
       if (out !== undefined) await writeRecord(out, e.record, quiet);
       else process.stdout.write(`${JSON.stringify(e.record, null, 1)}\n`);
-      stop.release();
+      stop.finished();
       console.error(`bitplane run: ${e.message}`);
       return 1;
     }
@@ -342,7 +342,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   let written = true;
   if (out !== undefined) written = await writeRecord(out, record, quiet);
   else process.stdout.write(`${JSON.stringify(record, null, 1)}\n`);
-  stop.release();
+  // Written: a signal during the shutdown that follows exits at once with its code.
+  stop.finished();
   if (record.message) console.error(record.message);
   if (!written) return 1;
   if (record.status === 'interrupted') return dumpFailure && !stop.received ? 1 : stop.exitCode;

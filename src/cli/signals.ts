@@ -25,6 +25,12 @@ export interface StopSignals {
   readonly exitCode: number;
   /** Removes the handlers (the default behaviour of each signal is restored). */
   release(): void;
+  /**
+   * The command's work is written; it is shutting down. A signal from now on exits at once with its code
+   * (nothing is in flight), instead of the default action racing the shutdown. The handlers stay until
+   * the process exits: for a command that runs once per process (`bitplane run`).
+   */
+  finished(): void;
 }
 
 export interface StopSignalOptions {
@@ -57,9 +63,11 @@ export function handleStopSignals(options: StopSignalOptions): StopSignals {
   const controller = new AbortController();
   const log = options.log ?? ((line: string) => console.error(line));
   let received: StopSignal | undefined;
+  let done = false;
   const handlers = new Map<StopSignal, () => void>();
   for (const sig of STOP_SIGNALS) {
     const handler = () => {
+      if (done) process.exit(SIGNAL_EXIT_CODE[sig]);
       if (received !== undefined) {
         log(`\n${options.name}: ${sig} again: stopping at once, without writing the epoch in flight`);
         options.onSecond?.(sig);
@@ -85,6 +93,9 @@ export function handleStopSignals(options: StopSignalOptions): StopSignals {
     release() {
       for (const [sig, handler] of handlers) process.off(sig, handler);
       handlers.clear();
+    },
+    finished() {
+      done = true;
     },
   };
 }
