@@ -324,14 +324,19 @@ describe('configuration, links and the hash rule', () => {
   it('reports a partial or malformed file part by key and drops it whole', () => {
     const partial = parseLink('v=1&data=custom&file=a.csv&rows=3');
     const need = "missing: your own data's file needs file, rows, cols, classes, sha together";
+    const dropped = "dropped: your own data's file needs cols, classes, sha too";
     expect(partial.issues).toEqual([
       { key: 'cols', field: 'data.file.columns', message: need },
       { key: 'classes', field: 'data.file.classes', message: need },
       { key: 'sha', field: 'data.file.sha256', message: need },
+      // the keys that were given are named too: a field given and not applied is always named
+      { key: 'file', field: 'data.file.name', message: dropped },
+      { key: 'rows', field: 'data.file.rows', message: dropped },
     ]);
     expect(partial.config.data.file).toBeUndefined();
     const badSha = parseLink('v=1&data=custom&file=a.csv&rows=3&cols=2&classes=2&sha=xyz');
-    expect(badSha.issues.map((i) => i.key)).toEqual(['sha']);
+    // sha is the reason; the rest of the file part, given and dropped with it, is named too
+    expect(badSha.issues.map((i) => i.key)).toEqual(['sha', 'file', 'rows', 'cols', 'classes']);
     expect(badSha.config.data.file).toBeUndefined();
     expect(parseLink('v=1&norm=scaled').issues[0]).toMatchObject({ key: 'norm', field: 'data.normalize' });
   });

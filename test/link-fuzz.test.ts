@@ -5,7 +5,9 @@
  *   - parseLink never throws, and always returns a valid configuration;
  *   - every issue names its key and field (non-empty strings) and says what is wrong;
  *   - a link with one corrupted value reports that key and applies every other field;
- *   - parse(serialize(config)) deep-equals config for random valid configurations.
+ *   - parse(serialize(config)) deep-equals config for random valid configurations;
+ *   - a field that was given and not applied is always named (checked on every fragment above);
+ *   - an out-of-range value, or a cross-field conflict, names the keys it drops and keeps every other.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +24,7 @@ import {
   SPLIT_MODES,
 } from '../src/config/run-config.ts';
 import { SCHEDULES } from '../src/info/schedule.ts';
-import { LINK_FIELDS, type ParsedLink, parseLink, serializeLink } from '../src/run/link.ts';
+import { closestKey, LINK_FIELDS, type ParsedLink, parseLink, serializeLink } from '../src/run/link.ts';
 
 const KEYS = LINK_FIELDS.map((f) => f.key);
 const SEED = 20260501; // fixed, so a failure reproduces; fast-check prints the counterexample
@@ -168,10 +170,99 @@ function checkParsed(text: string): ParsedLink {
     expect(issue.message.length).toBeGreaterThan(0);
     // A known key's issue names a field under that key's path.
     const f = LINK_FIELDS.find((x) => x.key === issue.key);
-    if (f) expect(issue.field.startsWith(f.path.join('.'))).toBe(true);
+    const p = f?.path.join('.');
+    if (p)
+      expect(issue.field === p || issue.field.startsWith(`${p}.`), `${issue.key}: ${issue.field}`).toBe(true);
+  }
+  // A field that was given (with a value its parser reads) and not applied is always named.
+  const named = new Set(issues.map((x) => x.key));
+  const seen = new Set<string>();
+  for (const pair of (text.includes('#') ? text.slice(text.indexOf('#') + 1) : text).split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) continue;
+    let value: unknown;
+    const f = LINK_FIELDS.find((x) => x.key === safeDecode(pair.slice(0, eq)));
+    if (!f || seen.has(f.key)) continue;
+    const key = f.key;
+    seen.add(key);
+    try {
+      value = f.parse(decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' ')));
+    } catch {
+      continue; // a value its parser refuses: named by the corrupted-value property
+    }
+    if (f.format(value) !== f.format(get(config, f.path)))
+      expect(
+        named.has(key),
+        `${key}=${f.format(value)} given, ${f.format(get(config, f.path))} applied`,
+      ).toBe(true);
   }
   return parsed!;
 }
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** The schema's bounds of a number field: [min, max] (infinite where it has none). */
+function bounds(path: readonly string[]): [number, number] {
+  const n = fieldSchema(...path) as z.ZodNumber;
+  let min = -Infinity;
+  let max = Infinity;
+  for (const c of n._zod.def.checks ?? []) {
+    const d = c._zod.def as { check: string; value?: number };
+    if (d.check === 'greater_than' && d.value !== undefined) min = Math.max(min, d.value);
+    if (d.check === 'less_than' && d.value !== undefined) max = Math.min(max, d.value);
+  }
+  return [min, max];
+}
+
+/** Number fields with a finite bound, and a value beyond it (below min or above max). */
+const NUMBER_FIELDS = LINK_FIELDS.filter((f) => {
+  try {
+    return fieldSchema(...f.path) instanceof z.ZodNumber;
+  } catch {
+    return false;
+  }
+});
+const outOfRange = fc
+  .tuple(fc.constantFrom(...NUMBER_FIELDS), fc.boolean(), fc.double({ min: 1, max: 1e6, noNaN: true }))
+  .filter(([f]) => bounds(f.path).some(Number.isFinite))
+  .map(([f, above, by]) => {
+    const [min, max] = bounds(f.path);
+    const high = Number.isFinite(max) && (above || !Number.isFinite(min));
+    return { f, value: high ? max + by : min - by };
+  });
+
+/**
+ * Links whose fields are each valid but conflict (config.ts's cross-field rules), with the keys involved;
+ * `base` adds valid fields that take no part in the conflict.
+ */
+const conflict = fc.oneof(
+  fc
+    .tuple(fc.constantFrom('circle', 'xor', 'spiral', 'gauss'), fc.integer({ min: 2, max: 4 }))
+    .map(([data, samples]) => ({
+      pairs: [`data=${data}`, `samples=${samples}`, 'train=0.1'],
+      keys: ['data', 'samples', 'train'],
+    })),
+  fc
+    .tuple(fc.double({ min: -5, max: 5, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true }))
+    .map(([lo, d]) => ({ pairs: [`lo=${lo}`, `hi=${lo - d}`], keys: ['lo', 'hi'] })),
+  fc.constant({ pairs: ['data=mnist', 'split=first-rows'], keys: ['data', 'split'] }),
+  fc
+    .integer({ min: 4097, max: 16384 })
+    .map((w) => ({ pairs: [`net=${w}-float-relu`, 'data=digits'], keys: ['net', 'data'] })),
+  fc.constant({ pairs: ['net=8-float-bn-tanh', 'batch=1'], keys: ['net', 'batch'] }),
+);
+const base = fc.record({
+  lr: fc.constantFrom('0.01', '0.003', '0.1'),
+  epochs: fc.integer({ min: 1, max: 900 }).map(String),
+  seed: fc.integer({ min: 0, max: 1000 }).map(String),
+  logk: fc.integer({ min: 1, max: 50 }).map(String),
+});
 
 /** Text that breaks any field's parser when put before or after its value (a bare '%' could start a valid escape). */
 const breaker = fc.constantFrom('Z!', '%G', '%zz', ' x', '!!', '-?', '..', 'NaN!', '\u00e9!');
@@ -261,6 +352,69 @@ describe('link parser, fuzzed (fast-check)', () => {
       }),
       { numRuns: 2000, seed: SEED },
     );
+  });
+
+  it('an out-of-range value is named by its key and every other field still applies (2,000 links)', () => {
+    fc.assert(
+      fc.property(validConfig, outOfRange, ({ ...config }, { f, value }) => {
+        const pairs = serializeLink(config)
+          .split('&')
+          .filter((p) => !p.startsWith(`${f.key}=`));
+        pairs.push(`${f.key}=${value}`);
+        const { config: got, issues } = checkParsed(pairs.join('&'));
+        const named = new Set(issues.map((x) => x.key));
+        // named by the schema's own reason (a bound), not only by the "not applied" safety net
+        expect(issues.find((x) => x.key === f.key)?.message).not.toMatch(/not applied/);
+        for (const g of LINK_FIELDS)
+          if (!named.has(g.key)) expect(get(got, g.path)).toEqual(get(config, g.path));
+      }),
+      { numRuns: 2000, seed: SEED },
+    );
+  });
+
+  it('a cross-field conflict names a key it involves and keeps every field outside it (1,000 links)', () => {
+    fc.assert(
+      fc.property(conflict, base, ({ pairs, keys }, extra) => {
+        const text = ['v=1', ...pairs, ...Object.entries(extra).map(([k, v]) => `${k}=${v}`)].join('&');
+        const { config: got, issues } = checkParsed(text);
+        const named = issues.map((x) => x.key);
+        expect(named.length).toBeGreaterThan(0);
+        for (const k of named) expect(keys).toContain(k);
+        // The conflict's message names the rule; the fields outside it all apply.
+        expect(got.optimizer.lr).toBe(Number(extra.lr));
+        expect(got.epochs).toBe(Number(extra.epochs));
+        expect(got.seed).toBe(Number(extra.seed));
+        expect(got.log.every).toBe(Number(extra.logk));
+      }),
+      { numRuns: 1000, seed: SEED },
+    );
+  });
+
+  it('the reported case: v=1&data=xor&samples=2&lr=0.01&epochs=7 keeps data, lr and epochs', () => {
+    const { config, issues } = checkParsed('v=1&data=xor&samples=2&lr=0.01&epochs=7');
+    expect(config.data.name).toBe('xor');
+    expect(config.optimizer.lr).toBe(0.01);
+    expect(config.epochs).toBe(7);
+    expect(issues.map((i) => i.key)).toEqual(['samples']);
+    expect(issues[0].message).toMatch(/2 samples at 0\.8/);
+  });
+
+  it('many unknown keys are summarised: a count, the first few, and did-you-mean', () => {
+    const keys = Array.from({ length: 12_000 }, (_, i) => `zz${i}=1`);
+    const { issues } = checkParsed(['v=1', 'lrr=0.1', ...keys].join('&'));
+    expect(issues).toHaveLength(6);
+    expect(issues[0]).toMatchObject({ key: 'lrr', message: 'unknown key; did you mean "lr"?' });
+    expect(issues[5].message).toMatch(
+      /^12001 unknown keys in all: 11996 more not listed; known keys: seed, /,
+    );
+    expect(issues.map((i) => i.message).join('\n').length).toBeLessThan(2000);
+    // suggestions only when close: one edit for short keys, two for longer ones
+    expect([closestKey('epoch'), closestKey('kdevr'), closestKey('x1'), closestKey('foo')]).toEqual([
+      'epochs',
+      'kdevar',
+      undefined,
+      undefined,
+    ]);
   });
 
   it('the generator makes valid configurations only', () => {

@@ -1,7 +1,12 @@
 /** The `bitplane` command: dispatches to its subcommands. */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GpuUnavailableError, KernelError, LimitError } from '../gpu/errors.ts';
+import { BudgetError } from '../run/budget.ts';
 import { BENCH_USAGE, benchCommand } from './bench-command.ts';
 import { BENCH_INFO_USAGE, benchInfoCommand } from './bench-info-command.ts';
+import { OutputError } from './output.ts';
 import { REPRODUCE_USAGE, reproduceCommand } from './reproduce-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
 import { STUDY_USAGE, studyCommand } from './study-command.ts';
@@ -60,6 +65,40 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`bitplane: ${e.message}`);
       return 1;
     }
-    throw e;
+    if (e instanceof OutputError || e instanceof BudgetError) {
+      console.error(`bitplane: ${e.message}`);
+      return 2;
+    }
+    return reportInternalError(e, argv);
   }
+}
+
+/**
+ * An error nobody expected: one line for the user, the stack trace in a log file (never on the terminal).
+ * Exit code 1.
+ */
+export function reportInternalError(e: unknown, argv: readonly string[]): number {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const firstLine = (err.message.split('\n')[0] ?? '').slice(0, 300);
+  const details = [
+    `bitplane ${argv.join(' ')}`,
+    new Date().toISOString(),
+    `node ${process.version} ${process.platform} ${process.arch}`,
+    '',
+    err.stack ?? String(err),
+    '',
+  ].join('\n');
+  const path = join(
+    tmpdir(),
+    `bitplane-error-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`,
+  );
+  let where: string;
+  try {
+    writeFileSync(path, details, { flag: 'wx' });
+    where = `details in ${path}`;
+  } catch {
+    where = 'the details could not be saved';
+  }
+  console.error(`bitplane: internal error: ${err.name}: ${firstLine} (${where})`);
+  return 1;
 }

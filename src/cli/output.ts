@@ -53,6 +53,12 @@ function reasonOf(e: unknown): string {
   }
 }
 
+/**
+ * Temporary files of writeFileAtomic calls in flight: a process that must exit at once (a second stop
+ * signal, src/cli/signals.ts) removes them synchronously.
+ */
+export const tempFilesInFlight = new Set<string>();
+
 /** A unique name beside `path`: concurrent writers never share a temporary file. */
 export function tempNameFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -142,6 +148,7 @@ export async function checkOutputDir(dir: string, needBytes = 0): Promise<void> 
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = tempNameFor(path);
+  tempFilesInFlight.add(tmp);
   try {
     const fh = await open(tmp, 'wx');
     try {
@@ -154,6 +161,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => {});
     throw new OutputError(path, reasonOf(e));
+  } finally {
+    tempFilesInFlight.delete(tmp);
   }
   // The rename is durable once the directory entry is on disk; not every filesystem allows this.
   try {
@@ -166,4 +175,27 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch {
     // fsync of a directory is not supported everywhere (e.g. some network filesystems): the file itself is synced.
   }
+}
+
+/**
+ * Saves `data` somewhere it can be recovered after writing it to `failedPath` failed (a full disk, a
+ * directory removed during the run): the system's temporary directory, then the home directory. Returns
+ * the path written, or undefined when no place took it.
+ */
+export async function saveRecoveryCopy(
+  failedPath: string,
+  data: string | Uint8Array,
+): Promise<string | undefined> {
+  const { homedir, tmpdir } = await import('node:os');
+  const name = `bitplane-recovered-${basename(failedPath) || 'record'}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  for (const dir of [tmpdir(), homedir()]) {
+    const path = join(dir, name);
+    try {
+      await writeFileAtomic(path, data);
+      return path;
+    } catch {
+      // try the next place
+    }
+  }
+  return undefined;
 }

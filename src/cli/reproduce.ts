@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../config/run-config.ts';
@@ -16,6 +16,7 @@ import { serializeLink } from '../run/link.ts';
 import type { RunRecord } from '../run/record.ts';
 import { type ReproductionEntry, reproductionMarkdown } from '../study/reproduction-report.ts';
 import { manifestText, sweepId } from '../sweep/spec.ts';
+import { checkOutputDir, checkOutputFile, OutputError, saveRecoveryCopy, writeFileAtomic } from './output.ts';
 
 export interface ReproduceOptions {
   /** The smoke-test protocols (few epochs and replicas). */
@@ -111,7 +112,6 @@ async function train(
   jobs: number,
 ): Promise<{ errors: Map<string, string>; interrupted: boolean; wall_s: number }> {
   const dir = recordsDir(out);
-  await mkdir(dir, { recursive: true });
   // This run's results replace the old ones: a stale record must never stand in for a failed experiment.
   for (const e of experiments) {
     await rm(join(dir, `${e.id}.json`), { force: true });
@@ -166,8 +166,17 @@ async function train(
     finished++;
     const secs = ((performance.now() - started) / 1000).toFixed(0);
     if (record) {
-      // Compact JSON: the records are committed with the full report.
-      await writeFile(join(dir, `${e.id}.json`), `${JSON.stringify(record)}\n`);
+      // Compact JSON: the records are committed with the full report. Written atomically; a failed
+      // write keeps the record where it can be recovered.
+      const text = `${JSON.stringify(record)}\n`;
+      try {
+        await writeFileAtomic(join(dir, `${e.id}.json`), text);
+      } catch (err) {
+        const saved = await saveRecoveryCopy(join(dir, `${e.id}.json`), text);
+        throw new Error(
+          `${(err as Error).message}; ${saved ? `the record was saved to ${saved}` : 'the record is lost'}`,
+        );
+      }
       const acc = record.metrics.test_acc.map((r) => r[r.length - 1]);
       const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
       console.error(
@@ -216,6 +225,18 @@ export async function reproduce(o: ReproduceOptions): Promise<number> {
   let experiments: readonly Experiment[] = o.only ?? EXPERIMENTS;
   const dir = recordsDir(out);
   const manifestPath = join(dir, 'run.json');
+  // Every output is checked before anything is trained: DIR, DIR/reproduction, the report.
+  try {
+    await checkOutputDir(out);
+    await checkOutputDir(dir, 1 << 20);
+    await checkOutputFile(join(out, 'REPRODUCTION.md'));
+  } catch (e) {
+    if (e instanceof OutputError) {
+      console.error(`bitplane reproduce: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
   let manifest: Manifest;
   let errors = new Map<string, string>();
   let interrupted = false;
@@ -243,7 +264,7 @@ export async function reproduce(o: ReproduceOptions): Promise<number> {
     const extend = o.only !== undefined && previous?.parts && previous.quick === quick;
     manifest = extend ? { ...previous, parts: [...previous.parts, part] } : { quick, parts: [part] };
     experiments = manifestExperiments(manifest);
-    await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   }
 
   const entries: ReproductionEntry[] = [];
@@ -290,7 +311,7 @@ export async function reproduce(o: ReproduceOptions): Promise<number> {
     figuresNote,
   });
   const reportPath = join(out, 'REPRODUCTION.md');
-  await writeFile(reportPath, markdown);
+  await writeFileAtomic(reportPath, markdown);
   console.error(`reproduce: wrote ${reportPath}`);
   if (interrupted) return 130;
   return entries.every((e) => e.record?.status === 'complete') ? 0 : 1;

@@ -5,17 +5,24 @@
  * stderr. Ctrl-C finishes the epoch in flight and writes what was computed ('interrupted'). An invalid
  * configuration exits with code 2 before anything is computed or written.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { freemem, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type ConfigInput, parseConfig, type RunConfig } from '../config/run-config.ts';
 import { adapterLimitProblem } from '../data/custom.ts';
-import { acquireGpu, describeAdapter } from '../gpu/device.ts';
+import type { DataFiles } from '../data/types.ts';
+import { acquireGpu, describeAdapter, type Gpu } from '../gpu/device.ts';
 import { loggedEpochs } from '../info/schedule.ts';
+import { BudgetError, checkRunBudget, type MemoryBudget } from '../run/budget.ts';
 import { parseLink } from '../run/link.ts';
 import { npy } from '../run/npy.ts';
-import { replicaMean, runTraining } from '../run/runner.ts';
+import type { RunRecord } from '../run/record.ts';
+import { RunFailedError, type RunOptions, replicaMean, runTraining } from '../run/runner.ts';
 import { applyDataOption, DataOptionError } from './data-option.ts';
+import { checkOutputDir, checkOutputFile, OutputError, saveRecoveryCopy, writeFileAtomic } from './output.ts';
+import { handleStopSignals } from './signals.ts';
 import { SWEEP_RUN_USAGE, sweepRunCommand } from './sweep-run.ts';
 
 export const RUN_USAGE = `usage: bitplane run <config.json | link | fragment> [options]
@@ -39,11 +46,62 @@ options:
                   train on your own data (docs/own-data.md): validated first (a bad file exits 2
                   naming the row and column); a link that names a data file needs it, with its hash
   --quiet         no progress lines
-exit codes: 0 done, 1 failed (GPU error, diverged), 2 invalid configuration, 130 interrupted
+--out and --dump-dir are checked before anything is computed; the record is written atomically (a
+temporary file beside it, fsync, rename). SIGINT, SIGTERM and SIGHUP finish the epoch in flight and
+write the record ('interrupted'); a second signal stops at once.
+exit codes: 0 done, 1 failed (GPU error, diverged, record could not be written), 2 invalid
+            configuration, output path or a run too large, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP
 
 ${SWEEP_RUN_USAGE}`;
 
 export class UsageError extends Error {}
+
+/** A command-line word that names a file rather than a link: has a slash or a file extension, no '='. */
+function looksLikePath(source: string): boolean {
+  if (source.includes('=') || source.includes('#')) return false;
+  return /[\\/]/.test(source) || /\.[a-z0-9]+$/i.test(source);
+}
+
+function jsonKind(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
+}
+
+/** The host memory a run may take: three quarters of what is free now, at most half of all memory. */
+function hostBudgetBytes(): number {
+  return Math.min(freemem() * 0.75, totalmem() * 0.5);
+}
+
+/** The adapter's limits and the host budget, for checkRunBudget. */
+export function cliMemoryBudget(gpu: Gpu): MemoryBudget {
+  const { maxBufferSize, maxStorageBufferBindingSize } = gpu.device.limits;
+  return {
+    maxBufferSize,
+    maxStorageBufferBindingSize,
+    hostBytes: hostBudgetBytes(),
+    sharedMemory: gpu.adapter.software,
+  };
+}
+
+/**
+ * Writes a finished record to `out` atomically; when that fails, saves it where it can be recovered and
+ * says where. Returns false when the record could not be written to `out`.
+ */
+export async function writeRecord(out: string, record: RunRecord, quiet: boolean): Promise<boolean> {
+  const json = `${JSON.stringify(record, null, 1)}\n`;
+  try {
+    await writeFileAtomic(out, json);
+    if (!quiet) console.error(`wrote ${out} (${record.status}, ${record.epochs.length} logged epochs)`);
+    return true;
+  } catch (e) {
+    const saved = await saveRecoveryCopy(out, json);
+    const where = saved
+      ? `the record (${record.status}, ${record.epochs.length} logged epochs) was saved to ${saved}`
+      : 'no other place took the record either: it follows on standard output';
+    console.error(`bitplane run: ${(e as Error).message}; ${where}`);
+    if (!saved) process.stdout.write(json);
+    return false;
+  }
+}
 
 /** The configuration named by the command line, or a ConfigError / UsageError. */
 export async function configFromArgs(
@@ -51,6 +109,14 @@ export async function configFromArgs(
   overrides: Partial<Record<'epochs' | 'replicas' | 'seed', string>>,
 ): Promise<RunConfig> {
   let input: ConfigInput = {};
+  if (source !== undefined && looksLikePath(source) && !existsSync(source)) {
+    throw new UsageError(`${source}: no such file (a configuration is a .json file, a link or a fragment)`);
+  }
+  if (source !== undefined && looksLikePath(source) && !/\.json$/i.test(source)) {
+    throw new UsageError(
+      `${source} is not a .json file (a configuration is a .json file, a link or a fragment)`,
+    );
+  }
   if (source !== undefined && /\.json$/i.test(source)) {
     let text: string;
     try {
@@ -63,9 +129,15 @@ export async function configFromArgs(
     } catch (e) {
       throw new UsageError(`${source} is not valid JSON: ${(e as Error).message}`);
     }
+    // Only an object is a configuration: spreading an array, null or a number would run the defaults.
+    const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (!isObject(input)) throw new UsageError(`${source}: expected an object, got ${jsonKind(input)}`);
     // A result record carries its configuration: accept it too.
-    if (input && typeof input === 'object' && 'schema' in input && 'config' in input)
+    if ('schema' in input && 'config' in input) {
       input = (input as { config: ConfigInput }).config;
+      if (!isObject(input))
+        throw new UsageError(`${source}: "config": expected an object, got ${jsonKind(input)}`);
+    }
   } else if (source !== undefined) {
     const { config, issues } = parseLink(source);
     if (issues.length) throw new ConfigError(issues.map(({ key, message }) => ({ field: key, message })));
@@ -77,6 +149,8 @@ export async function configFromArgs(
     const n = Number(text);
     if (!/^\d+$/.test(text))
       throw new ConfigError([{ field: key, message: `--${key} must be a whole number, got "${text}"` }]);
+    if (!Number.isSafeInteger(n))
+      throw new ConfigError([{ field: key, message: `--${key} ${text} is far too large` }]);
     merged[key] = n;
   }
   return parseConfig(merged);
@@ -90,6 +164,39 @@ function fmtTime(s: number): string {
   return h
     ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`
     : `${m}:${String(sec).padStart(2, '0')}`;
+}
+
+/** Trains with progress lines on stderr (one a second at most, and always the last epoch). */
+async function train(
+  gpu: Gpu,
+  config: RunConfig,
+  signal: AbortSignal,
+  quiet: boolean,
+  dump: RunOptions['dump'],
+  files?: DataFiles,
+): Promise<RunRecord> {
+  let lastLine = -Infinity;
+  let latest = '';
+  const progress = (epoch: number, epochs: number, elapsed_s: number, eta_s: number) => {
+    const now = performance.now();
+    if (quiet || (now - lastLine < 1000 && epoch < epochs)) return;
+    lastLine = now;
+    const rate = epoch / Math.max(elapsed_s, 1e-9);
+    console.error(`epoch ${epoch}/${epochs}  ${latest}  ${rate.toFixed(1)} epochs/s  ETA ${fmtTime(eta_s)}`);
+  };
+  return runTraining(gpu, config, {
+    signal,
+    files,
+    onEpoch: ({ epoch, epochs, metrics, elapsed_s, eta_s }) => {
+      latest =
+        `loss ${replicaMean(metrics.trainLoss).toFixed(4)} / ${replicaMean(metrics.testLoss).toFixed(4)}` +
+        `  acc ${replicaMean(metrics.trainAcc).toFixed(3)} / ${replicaMean(metrics.testAcc).toFixed(3)}` +
+        ` (train / test at epoch ${epoch}, mean of ${config.replicas})`;
+      progress(epoch, epochs, elapsed_s, eta_s);
+    },
+    onProgress: ({ epoch, epochs, elapsed_s, eta_s }) => progress(epoch, epochs, elapsed_s, eta_s),
+    dump,
+  });
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -164,83 +271,101 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
   }
 
-  let labelsWritten = false; // written with the first dump, whichever epoch that is
-  const gpu = await acquireGpu();
-  const tooLarge = own.data && adapterLimitProblem(own.data.N, own.data.D, gpu.device.limits);
-  if (tooLarge) {
-    gpu.destroy();
-    console.error(`bitplane run: ${values.data}: ${tooLarge}`);
-    return 2;
-  }
-  const quiet = values.quiet === true;
-  if (!quiet) {
-    console.error(`adapter: ${describeAdapter(gpu.adapter)}${gpu.note ? `\nnote: ${gpu.note}` : ''}`);
-  }
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: stop now
-    console.error(
-      '\ninterrupt: finishing this epoch, then writing what was computed (Ctrl-C again to quit at once)',
-    );
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  let record: Awaited<ReturnType<typeof runTraining>>;
-  // One progress line per second at most (and always the last epoch), the latest metrics repeated.
-  let lastLine = -Infinity;
-  let latest = '';
-  const progress = (epoch: number, epochs: number, elapsed_s: number, eta_s: number) => {
-    const now = performance.now();
-    if (quiet || (now - lastLine < 1000 && epoch < epochs)) return;
-    lastLine = now;
-    const rate = epoch / Math.max(elapsed_s, 1e-9);
-    console.error(`epoch ${epoch}/${epochs}  ${latest}  ${rate.toFixed(1)} epochs/s  ETA ${fmtTime(eta_s)}`);
-  };
+  // Every output is checked before the GPU or the data are touched.
+  const out = values.out as string | undefined;
   try {
-    record = await runTraining(gpu, config, {
-      signal: controller.signal,
-      files: own.files,
-      onEpoch: ({ epoch, epochs, metrics, elapsed_s, eta_s }) => {
-        latest =
-          `loss ${replicaMean(metrics.trainLoss).toFixed(4)} / ${replicaMean(metrics.testLoss).toFixed(4)}` +
-          `  acc ${replicaMean(metrics.trainAcc).toFixed(3)} / ${replicaMean(metrics.testAcc).toFixed(3)}` +
-          ` (train / test at epoch ${epoch}, mean of ${config.replicas})`;
-        progress(epoch, epochs, elapsed_s, eta_s);
-      },
-      onProgress: ({ epoch, epochs, elapsed_s, eta_s }) => progress(epoch, epochs, elapsed_s, eta_s),
-      dump:
+    if (out !== undefined) await checkOutputFile(out, 1 << 20);
+    if (dumpDir !== undefined) await checkOutputDir(dumpDir);
+  } catch (e) {
+    if (e instanceof OutputError) {
+      console.error(`bitplane run: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+
+  const quiet = values.quiet === true;
+  const stop = handleStopSignals({
+    name: 'bitplane run',
+    firstMessage: 'finishing this epoch, then writing what was computed',
+  });
+  let labelsWritten = false; // written with the first dump, whichever epoch that is
+  let dumpFailure: string | undefined;
+  const stopForDump = new AbortController();
+  let record: RunRecord;
+  try {
+    const gpu = await acquireGpu();
+    try {
+      // Limits before allocation: the run's memory against the adapter's limits and the host budget.
+      checkRunBudget(config, cliMemoryBudget(gpu));
+      const tooLarge = own.data && adapterLimitProblem(own.data.N, own.data.D, gpu.device.limits);
+      if (tooLarge) throw new DataOptionError(`${values.data}: ${tooLarge}`);
+      if (!quiet) {
+        console.error(`adapter: ${describeAdapter(gpu.adapter)}${gpu.note ? `\nnote: ${gpu.note}` : ''}`);
+      }
+      record = await train(
+        gpu,
+        config,
+        AbortSignal.any([stop.signal, stopForDump.signal]),
+        quiet,
         dumpEpochs && dumpDir
           ? {
               epochs: dumpEpochs,
               async write(epoch, { layers, labels, n }) {
-                await mkdir(dumpDir, { recursive: true });
-                if (!labelsWritten) await writeFile(join(dumpDir, 'labels.npy'), npy(labels, [n]));
-                labelsWritten = true;
-                for (const [l, acts] of layers.entries()) {
-                  const W = acts.length / (config.replicas * n);
-                  for (let r = 0; r < config.replicas; r++) {
-                    const part = acts.subarray(r * n * W, (r + 1) * n * W);
-                    await writeFile(join(dumpDir, `e${epoch}_r${r}_l${l}.npy`), npy(part, [n, W]));
+                if (dumpFailure) return;
+                try {
+                  if (!labelsWritten) await writeFileAtomic(join(dumpDir, 'labels.npy'), npy(labels, [n]));
+                  labelsWritten = true;
+                  for (const [l, acts] of layers.entries()) {
+                    const W = acts.length / (config.replicas * n);
+                    for (let r = 0; r < config.replicas; r++) {
+                      const part = acts.subarray(r * n * W, (r + 1) * n * W);
+                      await writeFileAtomic(join(dumpDir, `e${epoch}_r${r}_l${l}.npy`), npy(part, [n, W]));
+                    }
                   }
+                } catch (e) {
+                  // A dump that cannot be written stops the run; the record of what was computed is kept.
+                  dumpFailure = `activation dump at epoch ${epoch}: ${(e as Error).message}`;
+                  console.error(`bitplane run: ${dumpFailure}; stopping after this epoch`);
+                  stopForDump.abort();
                 }
               },
             }
           : undefined,
-    });
-  } finally {
-    process.off('SIGINT', onSigint);
-    gpu.destroy();
+        own.files,
+      );
+    } finally {
+      gpu.destroy();
+    }
+  } catch (e) {
+    if (e instanceof RunFailedError) {
+      // The epochs computed before the failure are written like any record; the exit code says it failed.
+      if (out !== undefined) await writeRecord(out, e.record, quiet);
+      else process.stdout.write(`${JSON.stringify(e.record, null, 1)}\n`);
+      stop.finished();
+      console.error(`bitplane run: ${e.message}`);
+      return 1;
+    }
+    stop.release();
+    if (e instanceof BudgetError || e instanceof DataOptionError) {
+      console.error(`bitplane run: ${e.message}`);
+      return 2;
+    }
+    throw e;
   }
-  const json = `${JSON.stringify(record, null, 1)}\n`;
-  if (typeof values.out === 'string') {
-    const tmp = `${values.out}.partial`;
-    await writeFile(tmp, json);
-    await rename(tmp, values.out); // never leaves a half-written record under the final name
-    if (!quiet)
-      console.error(`wrote ${values.out} (${record.status}, ${record.epochs.length} logged epochs)`);
-  } else {
-    process.stdout.write(json);
+  if (dumpFailure && record.status !== 'diverged') {
+    record.status = 'interrupted';
+    record.message = `stopped: ${dumpFailure}`;
   }
+  // The handlers stay while the record is written: a first signal now changes nothing (the record is
+  // complete), a second one removes the temporary file and exits.
+  let written = true;
+  if (out !== undefined) written = await writeRecord(out, record, quiet);
+  else process.stdout.write(`${JSON.stringify(record, null, 1)}\n`);
+  // Written: a signal during the shutdown that follows exits at once with its code.
+  stop.finished();
   if (record.message) console.error(record.message);
-  return record.status === 'complete' ? 0 : record.status === 'interrupted' ? 130 : 1;
+  if (!written) return 1;
+  if (record.status === 'interrupted') return dumpFailure && !stop.received ? 1 : stop.exitCode;
+  return record.status === 'complete' ? 0 : 1;
 }

@@ -32,6 +32,15 @@ export const MAX_BINS = 100_000;
 export const MIN_WIDTH = 1e-30;
 export const MAX_WIDTH = 1e30;
 
+/**
+ * The KDE noise variance σ² within which the estimate means something in f32: the kernel
+ * exp(−d²/2σ²) must still tell distances of order 0.01–1 apart from 0 (above 1e4 it is 1 to within
+ * f32 rounding for such distances, and rounding alone makes the bound slightly negative), and 1/σ² must
+ * stay finite and normal (below 1e-12 every kernel but a sample's own underflows: the bound sits at log2 n).
+ */
+export const MIN_KDE_VARIANCE = 1e-12;
+export const MAX_KDE_VARIANCE = 1e4;
+
 export const EstimatorSchema = z.strictObject({
   /** Float layers: 'fixed' bins over [lo, hi] (IDNNs), 'width' (Saxe's floor(t/width)), 'adaptive' (B bins over each layer's min–max). */
   discretization: z.enum(DISCRETIZATIONS).default('fixed'),
@@ -51,8 +60,8 @@ export const EstimatorSchema = z.strictObject({
   millerMadow: z.boolean().default(false),
   /** Also the KDE upper bound (Kolchinsky & Tracey; Saxe et al.'s kde.py) for float layers. */
   kde: z.boolean().default(false),
-  /** The KDE's noise variance σ². */
-  kdeVariance: z.number().gt(0).default(1e-3),
+  /** The KDE's noise variance σ², bounded so that the estimate stays meaningful in f32 (see above). */
+  kdeVariance: z.number().min(MIN_KDE_VARIANCE).max(MAX_KDE_VARIANCE).default(1e-3),
 });
 
 /** The estimator part of a run configuration. */

@@ -172,8 +172,8 @@ export function fragmentOf(text: string): string {
 export function parseLink(text: string): ParsedLink {
   const issues: LinkIssue[] = [];
   const input: Record<string, unknown> = {};
-  const fieldOfPath = new Map(LINK_FIELDS.map((f) => [f.path.join('.'), f]));
   const seen = new Set<string>();
+  const unknown: string[] = [];
   for (const pair of fragmentOf(String(text)).split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
@@ -213,11 +213,7 @@ export function parseLink(text: string): ParsedLink {
     }
     const f = LINK_FIELDS.find((x) => x.key === key);
     if (!f) {
-      issues.push({
-        key,
-        field: key,
-        message: `unknown key; known keys: ${LINK_FIELDS.map((x) => x.key).join(', ')}`,
-      });
+      unknown.push(key);
       continue;
     }
     if (seen.has(key)) {
@@ -243,34 +239,141 @@ export function parseLink(text: string): ParsedLink {
         message: `missing: your own data's file needs ${parts.map((p) => p.key).join(', ')} together`,
       });
     if (missing.length) {
+      for (const f of parts.filter((p) => file[p.path[2]] !== undefined))
+        issues.push({
+          key: f.key,
+          field: f.path.join('.'),
+          message: `dropped: your own data's file needs ${missing.map((p) => p.key).join(', ')} too`,
+        });
       delete (input.data as { file?: unknown }).file;
     }
   }
-  // Validate; drop each field the schema rejects and try again, so the rest still applies.
-  for (let attempt = 0; attempt <= LINK_FIELDS.length; attempt++) {
+  issues.push(...unknownKeyIssues(unknown));
+  const given = structuredClone(input);
+  const config = applyFieldByField(input, issues);
+  // A field that was given and not applied is always named, whatever dropped it.
+  for (const f of LINK_FIELDS) {
+    const v = get(given, f.path);
+    if (v === undefined || issues.some((i) => i.key === f.key)) continue;
+    if (f.format(v) !== f.format(get(config, f.path)))
+      issues.push({ key: f.key, field: f.path.join('.'), message: 'not applied; its default is used' });
+  }
+  return { config, issues };
+}
+
+/** At most this many unknown keys are named one by one; the rest are counted. */
+const UNKNOWN_KEYS_NAMED = 5;
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** The known key closest to `key` (case-insensitive; one edit away for short keys, two for longer ones), if any. */
+export function closestKey(key: string): string | undefined {
+  const k = key.toLowerCase().slice(0, 40);
+  // Short keys are close to everything: one edit for keys up to 4 characters, two beyond.
+  let bestD = k.length <= 4 ? 2 : 3;
+  let best: string | undefined;
+  for (const f of LINK_FIELDS) {
+    const d = editDistance(k, f.key);
+    if (d < bestD) [best, bestD] = [f.key, d];
+  }
+  return best;
+}
+
+/** The first few unknown keys, each with a suggestion; the rest summarised in one issue with a count. */
+function unknownKeyIssues(unknown: readonly string[]): LinkIssue[] {
+  const known = `known keys: ${LINK_FIELDS.map((x) => x.key).join(', ')}`;
+  const out: LinkIssue[] = unknown.slice(0, UNKNOWN_KEYS_NAMED).map((raw, i) => {
+    const key = raw.length > 60 ? `${raw.slice(0, 60)}…` : raw;
+    const near = closestKey(raw);
+    const hint = near ? `did you mean "${near}"?` : i === 0 ? known : 'see the known keys above';
+    return { key, field: key, message: `unknown key; ${hint}` };
+  });
+  if (unknown.length > UNKNOWN_KEYS_NAMED) {
+    const rest = unknown.length - UNKNOWN_KEYS_NAMED;
+    out.push({
+      key: '(unknown keys)',
+      field: '(unknown keys)',
+      message: `${unknown.length} unknown keys in all: ${rest} more not listed; ${known}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * The link keys a cross-field rule involves (config.ts's crossCheck, by the field it reports), the most
+ * specific first: that one is dropped first, so the rest of the link still applies.
+ */
+const CONFLICT_KEYS: readonly [RegExp, readonly string[]][] = [
+  [/^estimator\.(lo|hi)$/, ['hi', 'lo']],
+  [/^batchSize$/, ['batch', 'net']],
+  [/^data\.trainFraction$/, ['samples', 'train', 'net', 'data']],
+  [/^data\.split$/, ['split', 'data']],
+  [/^network\.hidden\.\d+\.width$/, ['net', 'data']],
+];
+
+/** The link field whose path is `dotted` or contains it ('network.hidden.2.width' → net), if any. */
+function fieldAt(fieldOfPath: Map<string, Field>, dotted: string): Field | undefined {
+  for (const [p, f] of fieldOfPath) if (dotted === p || dotted.startsWith(`${p}.`)) return f;
+  return undefined;
+}
+
+/**
+ * Validates `input`, dropping each field the schema rejects, and for a cross-field conflict the most
+ * specific field involved, until the rest applies. Each dropped field gets an issue naming it (and, for a
+ * conflict, the other fields involved).
+ */
+function applyFieldByField(input: Record<string, unknown>, issues: LinkIssue[]): RunConfig {
+  const fieldOfPath = new Map(LINK_FIELDS.map((f) => [f.path.join('.'), f]));
+  const byKey = new Map(LINK_FIELDS.map((f) => [f.key, f]));
+  for (let attempt = 0; attempt <= 2 * LINK_FIELDS.length; attempt++) {
     const r = ConfigSchema.safeParse(input);
     if (r.success) {
+      let cross: ConfigIssue[];
       try {
-        return { config: parseConfig(input), issues };
+        return parseConfig(input);
       } catch (e) {
-        const cross = (e as { issues?: ConfigIssue[] }).issues ?? [];
+        cross = (e as { issues?: ConfigIssue[] }).issues ?? [];
         if (!cross.length) throw e;
-        let removed = false;
-        for (const c of cross) {
-          const f = [...fieldOfPath.entries()].find(([p]) => c.field.startsWith(p))?.[1];
-          issues.push({ ...c, key: f?.key ?? c.field });
-          if (f && get(input, f.path) !== undefined) {
-            removePath(input, f.path);
-            removed = true;
-          }
-        }
-        if (!removed) return { config: defaultConfig(), issues };
-        continue;
       }
+      const c = cross[0];
+      const involved = CONFLICT_KEYS.find(([re]) => re.test(c.field))?.[1] ?? [
+        fieldAt(fieldOfPath, c.field)?.key ?? c.field,
+      ];
+      const givenKeys = involved.filter((k) => {
+        const f = byKey.get(k);
+        return f !== undefined && get(input, f.path) !== undefined;
+      });
+      const drop = givenKeys[0];
+      if (drop === undefined) {
+        issues.push({ ...c, key: involved[0] ?? c.field });
+        return defaultConfig();
+      }
+      const f = byKey.get(drop)!;
+      const others = givenKeys
+        .slice(1)
+        .map((k) => `${k}=${byKey.get(k)!.format(get(input, byKey.get(k)!.path))}`);
+      const withOthers = others.length ? ` (together with ${others.join(', ')})` : '';
+      issues.push({
+        key: drop,
+        field: f.path.join('.'),
+        message: `${c.message}${withOthers}: ${drop} not applied, its default is used`,
+      });
+      removePath(input, f.path);
+      continue;
     }
     for (const issue of r.error.issues) {
       const path = issue.path.map(String);
-      const f = [...fieldOfPath.entries()].find(([p]) => path.join('.').startsWith(p))?.[1];
+      const f = fieldAt(fieldOfPath, path.join('.'));
       const field = path.join('.') || '(config)';
       const message =
         issue.code === 'invalid_value' && 'values' in issue
@@ -279,10 +382,10 @@ export function parseLink(text: string): ParsedLink {
       issues.push({ key: f?.key ?? field, field, message });
       if (f)
         removePath(input, f.path[1] === 'file' ? f.path.slice(0, 2) : f.path); // the file goes whole
-      else return { config: defaultConfig(), issues };
+      else return defaultConfig();
     }
   }
-  return { config: defaultConfig(), issues };
+  return defaultConfig();
 }
 
 function removePath(obj: Record<string, unknown>, path: Path): void {

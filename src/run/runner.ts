@@ -37,6 +37,19 @@ export async function runTraining(gpu: Gpu, config: RunConfig, options: RunOptio
   try {
     await session.start();
     await dump(0);
+    await loop();
+  } catch (e) {
+    // A failure mid-run (a GPU error, a lost device) keeps the epochs already logged.
+    if (!session.record.epochs.length) throw e;
+    const message = `stopped by an error after epoch ${session.epoch}: ${(e as Error).message ?? String(e)}`;
+    session.fail(message);
+    throw new RunFailedError(message, session.record, e);
+  } finally {
+    session.dispose();
+  }
+  return session.record;
+
+  async function loop(): Promise<void> {
     while (!session.done) {
       if (options.signal?.aborted) {
         await session.interrupt();
@@ -48,10 +61,19 @@ export async function runTraining(gpu: Gpu, config: RunConfig, options: RunOptio
         options.onEpoch?.({ ...report, metrics: report.metrics });
       } else options.onProgress?.(report);
     }
-  } finally {
-    session.dispose();
   }
-  return session.record;
+}
+
+/** A run that failed after some epochs were logged: `record` holds them (status 'interrupted', the message). */
+export class RunFailedError extends Error {
+  override name = 'RunFailedError';
+  constructor(
+    message: string,
+    readonly record: RunRecord,
+    override readonly cause: unknown,
+  ) {
+    super(message);
+  }
 }
 
 /** Replica means of a metric, for progress lines. */

@@ -17,6 +17,7 @@ import type { Gpu } from '../gpu/device.ts';
 import { loggedEpochs } from '../info/schedule.ts';
 import { type EpochMetrics, GpuTrainer, KDE_MAX_SAMPLES } from '../nn/gpu-trainer.ts';
 import { median } from '../util/stats.ts';
+import { checkRunBudget } from './budget.ts';
 import { type PreparedRun, prepareRun } from './prepare.ts';
 import { emptyRecord, type RunRecord } from './record.ts';
 
@@ -28,6 +29,17 @@ export interface EpochReport {
   /** Seconds spent training so far, and the estimated seconds left. */
   elapsed_s: number;
   eta_s: number;
+}
+
+/**
+ * The host memory a session may take by default: in a browser, half the device memory it reports (4 GiB
+ * when it does not say), at most 4 GiB (a tab's typed arrays rarely get more); elsewhere no limit here
+ * (the command line checks against the machine's free memory before creating a session).
+ */
+function defaultHostBytes(): number {
+  if (typeof document === 'undefined') return Number.POSITIVE_INFINITY;
+  const gib = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory ?? 8;
+  return Math.min(gib / 2, 4) * 2 ** 30;
 }
 
 function estimationSize(record: RunRecord): number {
@@ -100,7 +112,16 @@ export class TrainingSession {
     config: RunConfig,
     files?: DataFiles,
     extraLogged: readonly number[] = [],
+    hostBytes = defaultHostBytes(),
   ): Promise<TrainingSession> {
+    // Limits before allocation: refused with the numbers before the data or the weights take memory.
+    const { maxBufferSize, maxStorageBufferBindingSize } = gpu.device.limits;
+    checkRunBudget(config, {
+      maxBufferSize,
+      maxStorageBufferBindingSize,
+      hostBytes,
+      sharedMemory: gpu.adapter.software,
+    });
     const prepared = await prepareRun(config, files);
     const { dataset, split, plan } = prepared;
     const record = emptyRecord(config, plan, gpu.adapter, {
@@ -203,19 +224,25 @@ export class TrainingSession {
     const { record, config } = this;
     const binary = this.prepared.plan.layers.map((l) => l.binaryWeights);
     record.epochs.push(epoch);
+    // A replica whose loss is NaN or infinite has diverged: its accuracy and estimates at this epoch are
+    // read from NaN activations and mean nothing, so they are recorded as missing (NaN; null in JSON).
+    const diverged = Array.from(
+      { length: config.replicas },
+      (_, r) => !Number.isFinite(m.trainLoss[r]) || !Number.isFinite(m.testLoss[r]),
+    );
     for (let r = 0; r < config.replicas; r++) {
       record.metrics.train_loss[r].push(m.trainLoss[r]);
       record.metrics.test_loss[r].push(m.testLoss[r]);
-      record.metrics.train_acc[r].push(m.trainAcc[r]);
-      record.metrics.test_acc[r].push(m.testAcc[r]);
+      record.metrics.train_acc[r].push(diverged[r] ? Number.NaN : m.trainAcc[r]);
+      record.metrics.test_acc[r].push(diverged[r] ? Number.NaN : m.testAcc[r]);
       let k = 0;
       record.metrics.flip_ratio[r].push(binary.map((b) => (b && epoch > 0 ? m.flipRatio[k++][r] : null)));
     }
-    if (m.info) this.logInfo(m);
+    if (m.info) this.logInfo(m, diverged);
     const previous = this.lastLogged;
     this.lastLogged = epoch;
     for (let r = 0; r < config.replicas; r++) {
-      if (!Number.isFinite(m.trainLoss[r]) || !Number.isFinite(m.testLoss[r])) {
+      if (diverged[r]) {
         const since =
           previous >= 0 && epoch - previous > 1
             ? ` (between epoch ${previous}, the last one logged, and ${epoch})`
@@ -231,7 +258,8 @@ export class TrainingSession {
     return this.report(m);
   }
 
-  private logInfo(m: EpochMetrics): void {
+  /** Appends the estimates of a logged epoch; a diverged replica's are missing (NaN, or null for KDE). */
+  private logInfo(m: EpochMetrics, diverged: readonly boolean[]): void {
     const info = this.record.info;
     const est = m.info!;
     if (est.length && est[0].length) {
@@ -239,13 +267,14 @@ export class TrainingSession {
       info.ceilings = { ixt: est[0][0].log2N, ity: est[0][0].hY };
     }
     for (let r = 0; r < this.config.replicas; r++) {
-      info.ixt[r].push(est.map((layer) => layer[r].ixt));
-      info.ity[r].push(est.map((layer) => layer[r].ity));
-      info.near_ceiling[r].push(est.map((layer) => layer[r].saturated));
-      info.occupied[r].push(est.map((layer) => layer[r].occupied));
+      const nan = diverged[r];
+      info.ixt[r].push(est.map((layer) => (nan ? Number.NaN : layer[r].ixt)));
+      info.ity[r].push(est.map((layer) => (nan ? Number.NaN : layer[r].ity)));
+      info.near_ceiling[r].push(est.map((layer) => !nan && layer[r].saturated));
+      info.occupied[r].push(est.map((layer) => (nan ? Number.NaN : layer[r].occupied)));
       if (info.kde && m.kde) {
-        info.kde.ixt[r].push(m.kde.map((layer) => (layer ? layer[r].ixt : null)));
-        info.kde.ity[r].push(m.kde.map((layer) => (layer ? layer[r].ity : null)));
+        info.kde.ixt[r].push(m.kde.map((layer) => (layer && !nan ? layer[r].ixt : null)));
+        info.kde.ity[r].push(m.kde.map((layer) => (layer && !nan ? layer[r].ity : null)));
       }
     }
   }
