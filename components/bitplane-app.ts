@@ -5,37 +5,27 @@ import {
   parseBenchFragment,
   type SettingsIssue,
 } from '../src/bench/settings.ts';
-import { bits12Dataset } from '../src/data/bits12.ts';
-import { DATASET_SOURCES, loadDataset } from '../src/data/load.ts';
-import { TOY_NAMES, toyDataset } from '../src/data/toys.ts';
-import type { DatasetName } from '../src/data/types.ts';
-import { KERNEL_CHECKS } from '../src/gpu/checks/index.ts';
-import { type CheckResult, runChecks } from '../src/gpu/checks/run-checks.ts';
+import { DATASET_SOURCES } from '../src/data/load.ts';
 import { acquireGpu, type Gpu } from '../src/gpu/device.ts';
 import { type ConfigIssue, defaultConfig, type RunConfig } from '../src/run/config.ts';
 import { RunController, type TransportView } from '../src/run/controller.ts';
 import { type LinkIssue, parseLink, serializeLink } from '../src/run/link.ts';
 import { applyPreset, comparisonConfigs, type DnnKind, type PresetName } from '../src/run/presets.ts';
-import { Rng } from '../src/util/rng.ts';
-import type { Theme } from '../src/view/colors.ts';
 import { editConfig, type FieldPath } from '../src/view/edit.ts';
-import { type PreviewImage, previewImage } from '../src/view/preview.ts';
 import { parseRoute, routeFragment, VIEW_LABELS, VIEWS, type View } from '../src/view/route.ts';
 import './bench-page.ts';
+import './checks-page.ts';
 import './compare-view.ts';
-import './dataset-list.ts';
 import './gpu-status.ts';
 import type { ReplicaMode } from './info-plane.ts';
-import './kernel-checks.ts';
 import './link-issues.ts';
 import './playground-view.ts';
+import { PreviewController } from './preview-controller.ts';
 import './run-controls.ts';
 import type { TransportAction } from './run-transport.ts';
+import { ThemeController } from './theme-controller.ts';
 import './theme-toggle.ts';
 import type { ThemeSetting } from './theme-toggle.ts';
-
-const THEME_KEY = 'bitplane-theme';
-const PREVIEW_SAMPLES = 600;
 
 const idle = (epochs: number): TransportView => ({
   state: 'idle',
@@ -49,8 +39,10 @@ const idle = (epochs: number): TransportView => ({
 
 /**
  * The app's root and entry module. It alone owns state — the device, the run configuration (mirrored in
- * the URL fragment), the runs, the check results, the theme — and passes it down; children ask for
- * changes with events. It is the only module that touches `location`, `history` and the document.
+ * the URL fragment), the runs — and passes it down; children ask for changes with events. It is the
+ * only module that touches `location` and `history`. The theme (ThemeController) and the dataset
+ * previews (PreviewController) are its controllers; the self-check and the benchmarks are pages of
+ * their own (<checks-page>, <bench-page>).
  *
  * Views (src/view/route.ts): the playground (default), DNN vs BNN, the kernel benchmarks, the self-check.
  */
@@ -58,8 +50,6 @@ export class BitplaneApp extends LitElement {
   static override properties = {
     gpu: { state: true },
     gpuError: { state: true },
-    results: { state: true },
-    running: { state: true },
     bench: { state: true },
     view: { state: true },
     config: { state: true },
@@ -71,14 +61,9 @@ export class BitplaneApp extends LitElement {
     replicaMode: { state: true },
     logX: { state: true },
     logY: { state: true },
-    themeSetting: { state: true },
-    theme: { state: true },
-    previews: { state: true },
   };
   declare gpu?: Gpu;
   declare gpuError?: string;
-  declare results: CheckResult[];
-  declare running: boolean;
   /** The benchmark view's settings (from the link), when the link asks for it (`#bench&…`). */
   declare bench?: { settings: BenchSettings; issues: SettingsIssue[] };
   declare view: View;
@@ -93,24 +78,17 @@ export class BitplaneApp extends LitElement {
   declare replicaMode: ReplicaMode;
   declare logX: boolean;
   declare logY: boolean;
-  declare themeSetting: ThemeSetting;
-  declare theme: Theme;
-  declare previews: Partial<Record<DatasetName, PreviewImage>>;
+
+  private readonly themes = new ThemeController(this);
+  private readonly previews = new PreviewController(this, () => this.config);
 
   private playRun?: RunController;
   private compareRun?: RunController;
   private lastLink?: string;
-  private toyPreviewKey = '';
-  private loadingPreviews = new Set<DatasetName>();
   private readonly onHash = () => this.readLink();
-  private readonly dark =
-    typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
-  private readonly onScheme = () => this.applyTheme();
 
   constructor() {
     super();
-    this.results = [];
-    this.running = false;
     this.view = 'playground';
     this.config = defaultConfig();
     this.linkIssues = [];
@@ -121,9 +99,6 @@ export class BitplaneApp extends LitElement {
     this.replicaMode = 'band';
     this.logX = false;
     this.logY = false;
-    this.themeSetting = 'auto';
-    this.theme = 'light';
-    this.previews = {};
   }
 
   static override styles = css`
@@ -151,24 +126,14 @@ export class BitplaneApp extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    try {
-      const saved = localStorage.getItem(THEME_KEY);
-      if (saved === 'light' || saved === 'dark' || saved === 'auto') this.themeSetting = saved;
-    } catch {
-      // storage may be unavailable (private mode): stay with the system's choice
-    }
-    this.applyTheme();
-    this.dark?.addEventListener('change', this.onScheme);
     this.readLink();
     window.addEventListener('hashchange', this.onHash);
-    this.updatePreviews();
     void this.start();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHash);
-    this.dark?.removeEventListener('change', this.onScheme);
     void this.playRun?.dispose();
     void this.compareRun?.dispose();
     this.gpu?.destroy();
@@ -189,7 +154,6 @@ export class BitplaneApp extends LitElement {
       this.playRun?.fail(message);
       this.compareRun?.fail(message);
     });
-    if (this.view === 'checks') await this.check(true);
   }
 
   // ---- links and views -------------------------------------------------------------------------
@@ -208,7 +172,6 @@ export class BitplaneApp extends LitElement {
       this.lastLink = route.rest;
       this.applyLink(route.rest, false);
     }
-    if (route.view === 'checks' && this.gpu && !this.results.length && !this.running) void this.check(true);
   }
 
   /**
@@ -247,7 +210,7 @@ export class BitplaneApp extends LitElement {
     this.formIssues = [];
     void this.resetRun('playground');
     void this.resetRun('compare');
-    this.updatePreviews();
+    this.previews.update();
     if (write) this.writeLink();
   }
 
@@ -299,21 +262,7 @@ export class BitplaneApp extends LitElement {
     else void run.step();
   }
 
-  // ---- checks, files, theme, previews --------------------------------------------------------
-
-  private async check(quick: boolean) {
-    if (!this.gpu || this.running) return;
-    this.running = true;
-    this.results = [];
-    try {
-      await runChecks(this.gpu, KERNEL_CHECKS, {
-        quick,
-        onResult: (r) => (this.results = [...this.results, r]),
-      });
-    } finally {
-      this.running = false;
-    }
-  }
+  // ---- files ----------------------------------------------------------------------------------
 
   private saveFile(blob: Blob, name: string) {
     const url = URL.createObjectURL(blob);
@@ -324,60 +273,6 @@ export class BitplaneApp extends LitElement {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
-
-  private applyTheme() {
-    this.theme = this.themeSetting === 'auto' ? (this.dark?.matches ? 'dark' : 'light') : this.themeSetting;
-    document.documentElement.dataset.theme = this.theme;
-  }
-
-  private setTheme(setting: ThemeSetting) {
-    this.themeSetting = setting;
-    try {
-      localStorage.setItem(THEME_KEY, setting);
-    } catch {
-      // not persisted; still applied
-    }
-    this.applyTheme();
-  }
-
-  /**
-   * Dataset previews: the 12-bit task and the toys (from the run's seed, samples and noise: the toys'
-   * 'data' stream as in a run) at once; the 8×8 digits after the first paint; MNIST when it is chosen.
-   */
-  private updatePreviews() {
-    const next = { ...this.previews };
-    let changed = false;
-    if (!next.bits12) {
-      next.bits12 = previewImage(bits12Dataset());
-      changed = true;
-    }
-    const d = this.config.data;
-    const key = `${this.config.seed}|${d.samples}|${d.noise}`;
-    if (key !== this.toyPreviewKey) {
-      this.toyPreviewKey = key;
-      for (const name of TOY_NAMES) {
-        const rng = new Rng(this.config.seed).derive('data');
-        next[name] = previewImage(toyDataset(name, Math.min(d.samples, PREVIEW_SAMPLES), d.noise, rng));
-      }
-      changed = true;
-    }
-    if (changed) this.previews = next;
-    this.loadPreview('digits');
-    if (d.name === 'mnist') this.loadPreview('mnist');
-  }
-
-  private loadPreview(name: 'digits' | 'mnist') {
-    if (this.previews[name] || this.loadingPreviews.has(name)) return;
-    this.loadingPreviews.add(name);
-    setTimeout(async () => {
-      try {
-        const ds = await loadDataset({ name, mnistTrain: 10, mnistTest: 1 }, new Rng(0));
-        this.previews = { ...this.previews, [name]: previewImage(ds) };
-      } catch {
-        // no preview; training will report the problem when it loads the dataset
-      }
-    }, 0);
   }
 
   // ---- render --------------------------------------------------------------------------------
@@ -391,14 +286,7 @@ export class BitplaneApp extends LitElement {
             this.bench = { settings: e.detail.settings, issues: [] };
           }}></bench-page>`;
       case 'checks':
-        return html`
-          <h2>Kernel self-check</h2>
-          <p>Each GPU kernel runs on this adapter over seeded inputs and is compared with its CPU reference:
-            integer kernels must match exactly, float kernels within a stated tolerance.</p>
-          <kernel-checks .results=${this.results} ?running=${this.running}
-            @run-checks=${(e: CustomEvent<{ quick: boolean }>) => this.check(e.detail.quick)}></kernel-checks>
-          <h2>Datasets</h2>
-          <dataset-list .sources=${DATASET_SOURCES}></dataset-list>`;
+        return html`<checks-page .gpu=${this.gpu}></checks-page>`;
       default: {
         const compare = this.view === 'compare';
         const { dnn, bnn } = comparisonConfigs(this.config, this.dnnKind);
@@ -416,14 +304,14 @@ export class BitplaneApp extends LitElement {
               this.dnnKind = e.detail.kind;
               void this.resetRun('compare');
             }}>
-          <run-controls .config=${this.config} .issues=${this.formIssues} .previews=${this.previews} .sources=${DATASET_SOURCES}
+          <run-controls .config=${this.config} .issues=${this.formIssues} .previews=${this.previews.previews} .sources=${DATASET_SOURCES}
             ?presetsDisabled=${compare} view=${compare ? 'compare' : 'playground'}
             note=${compare ? 'DNN vs BNN trains these widths twice, as a DNN and as a BNN (the presets); the layer kinds set here apply in the playground.' : ''}></run-controls>
           ${
             compare
-              ? html`<compare-view .dnn=${dnn} .bnn=${bnn} .transport=${this.compareTransport} dnnKind=${this.dnnKind} theme=${this.theme}
+              ? html`<compare-view .dnn=${dnn} .bnn=${bnn} .transport=${this.compareTransport} dnnKind=${this.dnnKind} theme=${this.themes.theme}
                   replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${this.shareUrl} ?disabled=${!this.gpu}></compare-view>`
-              : html`<playground-view .config=${this.config} .transport=${this.playTransport} theme=${this.theme}
+              : html`<playground-view .config=${this.config} .transport=${this.playTransport} theme=${this.themes.theme}
                   replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${this.shareUrl} ?disabled=${!this.gpu}></playground-view>`
           }
         </div>`;
@@ -442,7 +330,7 @@ export class BitplaneApp extends LitElement {
               data-testid=${v === 'bench' ? 'bench-link' : `view-${v}`}>${VIEW_LABELS[v]}</a>`,
           )}
         </nav>
-        <theme-toggle setting=${this.themeSetting} @theme-setting=${(e: CustomEvent<{ setting: ThemeSetting }>) => this.setTheme(e.detail.setting)}></theme-toggle>
+        <theme-toggle setting=${this.themes.setting} @theme-setting=${(e: CustomEvent<{ setting: ThemeSetting }>) => this.themes.set(e.detail.setting)}></theme-toggle>
       </header>
       <div class="status"><gpu-status compact .adapter=${this.gpu?.adapter} .note=${this.gpu?.note} .error=${this.gpuError}></gpu-status></div>
       <link-issues .issues=${this.linkIssues} @dismiss=${() => (this.linkIssues = [])}></link-issues>

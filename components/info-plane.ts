@@ -1,11 +1,14 @@
 import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
-import { chrome, epochColor, epochGradient, layerColor, type Theme, withAlpha } from '../src/view/colors.ts';
+import { chrome, epochColor, epochGradient, layerColor, type Theme } from '../src/view/colors.ts';
 import { formatMetric } from '../src/view/format.ts';
-import { epochFraction, type PlaneData, type PlanePoint, type PlaneTrajectory } from '../src/view/plane.ts';
+import { flowLegend, legendRows } from '../src/view/legend-layout.ts';
+import type { PlaneData, PlanePoint, PlaneTrajectory } from '../src/view/plane.ts';
+import { drawPlane } from '../src/view/plane-draw.ts';
 import { controlStyles } from './control-styles.ts';
-import { chartPng, createChart } from './uplot-canvas.ts';
+import { chartPng } from './uplot-canvas.ts';
+import { UplotController } from './uplot-controller.ts';
 
 export type ReplicaMode = 'band' | 'paths';
 
@@ -51,9 +54,25 @@ export class InfoPlane extends LitElement {
   declare unreliable?: { layers: readonly boolean[]; rule: string };
   declare hover?: Hover;
 
-  private chart?: uPlot;
-  private resize?: ResizeObserver;
-  private layerCount = -1;
+  private readonly plot = new UplotController(this, {
+    target: () => this.renderRoot.querySelector<HTMLElement>('.plot'),
+    size: (w) => {
+      const width = Math.max(220, Math.floor(w || 480));
+      return { width, height: Math.round(Math.min(500, Math.max(230, width * 0.8))) };
+    },
+    options: () => this.options(),
+    data: () => this.data(),
+    shape: () => `${this.theme}|${this.plane.layers.length}`,
+    redraw: (u) => this.redraw(u),
+    created: (u) => {
+      // Shape the labels' glyphs once now (the subscript in log₂N needs a fallback font, which takes a
+      // while to find the first time), not in the middle of a run when the first ceilings arrive.
+      for (const weight of ['', '600 ']) {
+        u.ctx.font = `${weight}${11 * uPlot.pxRatio}px system-ui, sans-serif`;
+        u.ctx.measureText('log₂N = 12.5 H(Y) = 0.999 out 123456789');
+      }
+    },
+  });
 
   constructor() {
     super();
@@ -91,12 +110,6 @@ export class InfoPlane extends LitElement {
     `,
   ];
 
-  private size(): { width: number; height: number } {
-    const el = this.renderRoot.querySelector<HTMLElement>('.plot');
-    const width = Math.max(220, Math.floor(el?.clientWidth ?? 480));
-    return { width, height: Math.round(Math.min(500, Math.max(230, width * 0.8))) };
-  }
-
   private ranges(): { x: [number, number]; y: [number, number] } {
     return { x: this.xRange ?? this.plane.xRange, y: this.yRange ?? this.plane.yRange };
   }
@@ -121,7 +134,8 @@ export class InfoPlane extends LitElement {
     });
     const layers = this.plane.layers.length ? this.plane.layers : [null];
     return {
-      ...this.size(),
+      width: 480,
+      height: 384,
       mode: 2,
       legend: { show: false },
       cursor: { points: { show: false }, drag: { x: false, y: false, setScale: false } },
@@ -151,64 +165,13 @@ export class InfoPlane extends LitElement {
     };
   }
 
-  override firstUpdated() {
-    this.create();
-    // Shape the labels' glyphs once now (the subscript in log₂N needs a fallback font, which takes a
-    // while to find the first time), not in the middle of a run when the first ceilings arrive.
-    const ctx = this.chart!.ctx;
-    for (const weight of ['', '600 ']) {
-      ctx.font = `${weight}${11 * uPlot.pxRatio}px system-ui, sans-serif`;
-      ctx.measureText('log₂N = 12.5 H(Y) = 0.999 out 123456789');
-    }
-    this.resize = new ResizeObserver(() => {
-      if (!this.chart) return;
-      const s = this.size();
-      if (s.width !== this.chart.width || s.height !== this.chart.height) this.chart.setSize(s);
-    });
-    this.resize.observe(this.renderRoot.querySelector('.plot')!);
-  }
-
-  private create() {
-    this.chart?.destroy();
-    this.layerCount = this.plane.layers.length;
-    this.chart = createChart(
-      this.options(),
-      this.data(),
-      this.renderRoot.querySelector<HTMLElement>('.plot')!,
-    );
-    // A GPU process crash (a lost device) clears the page's canvases: draw again when it is restored.
-    const u = this.chart!;
-    u.ctx.canvas.addEventListener('contextrestored', () => u.redraw(false));
-  }
-
   override updated(changed: PropertyValues<this>) {
-    if (!this.chart) return;
-    if (changed.has('theme') || this.plane.layers.length !== this.layerCount) {
-      this.layerCount = this.plane.layers.length;
-      cancelAnimationFrame(this.frame);
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        this.create();
-      });
-      return;
-    }
-    if (
-      changed.has('plane') ||
-      changed.has('xRange') ||
-      changed.has('yRange') ||
-      changed.has('replicaMode')
-    ) {
-      // Drawn in the next frame, not in the task that delivered the epoch: one draw per frame at most.
-      if (!this.frame) this.frame = requestAnimationFrame(() => this.redraw());
-    }
+    this.plot.changed(
+      changed.has('plane') || changed.has('xRange') || changed.has('yRange') || changed.has('replicaMode'),
+    );
   }
 
-  private frame = 0;
-
-  private redraw() {
-    this.frame = 0;
-    const u = this.chart;
-    if (!u) return;
+  private redraw(u: uPlot) {
     const r = this.ranges();
     u.batch(() => {
       u.setData(this.data(), false);
@@ -218,135 +181,23 @@ export class InfoPlane extends LitElement {
     u.redraw(false);
   }
 
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    this.resize?.disconnect();
-    this.chart?.destroy();
-    this.chart = undefined;
-  }
-
-  override connectedCallback() {
-    super.connectedCallback();
-    // Re-attached after a view switch: build the chart again (firstUpdated does not run twice).
-    if (this.hasUpdated && !this.chart) {
-      void this.updateComplete.then(() => {
-        if (!this.chart) {
-          this.create();
-          this.resize?.observe(this.renderRoot.querySelector('.plot')!);
-        }
-      });
-    }
-  }
-
-  /** Everything inside the plot area: ceilings, bands or replica paths, trajectories, points. */
+  /** Everything inside the plot area (src/view/plane-draw.ts). */
   private draw(u: uPlot) {
-    const ctx = u.ctx;
-    const pr = uPlot.pxRatio;
-    const c = chrome(this.theme);
     const { left, top, width, height } = u.bbox;
-    const X = (v: number) => u.valToPos(v, 'x', true);
-    const Y = (v: number) => u.valToPos(v, 'y', true);
-    const plane = this.plane;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, top, width, height);
-    ctx.clip();
-
-    if (plane.ceilings) {
-      ctx.strokeStyle = c.ceiling;
-      ctx.lineWidth = 1.2 * pr;
-      ctx.setLineDash([6 * pr, 4 * pr]);
-      const cx = X(plane.ceilings.ixt);
-      const cy = Y(plane.ceilings.ity);
-      ctx.beginPath();
-      ctx.moveTo(cx, top);
-      ctx.lineTo(cx, top + height);
-      ctx.moveTo(left, cy);
-      ctx.lineTo(left + width, cy);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.fillStyle = c.ceiling;
-      ctx.font = `${11 * pr}px system-ui, sans-serif`;
-      ctx.textAlign = 'right';
-      ctx.textBaseline = 'bottom';
-      ctx.fillText(`H(Y) = ${formatMetric(plane.ceilings.ity, 3)}`, left + width - 4 * pr, cy - 3 * pr);
-      ctx.save();
-      ctx.translate(cx - 4 * pr, top + height - 4 * pr);
-      ctx.rotate(-Math.PI / 2);
-      ctx.textAlign = 'left';
-      ctx.fillText(`log₂N = ${formatMetric(plane.ceilings.ixt, 3)}`, 0, 0);
-      ctx.restore();
-    }
-
-    plane.layers.forEach((layer, li) => {
-      const color = layerColor(li, this.theme);
-      if (this.replicaMode === 'band') {
-        ctx.fillStyle = withAlpha(color, 0.14);
-        for (const p of layer.points) {
-          const rx = Math.abs(X(p.x + p.sx) - X(p.x));
-          const ry = Math.abs(Y(p.y + p.sy) - Y(p.y));
-          if (rx < 0.5 && ry < 0.5) continue;
-          ctx.beginPath();
-          ctx.ellipse(X(p.x), Y(p.y), Math.max(rx, 0.5), Math.max(ry, 0.5), 0, 0, 2 * Math.PI);
-          ctx.fill();
-        }
-      } else {
-        ctx.strokeStyle = withAlpha(color, 0.35);
-        ctx.lineWidth = 1 * pr;
-        for (const path of layer.replicas) {
-          ctx.beginPath();
-          path.forEach((p, i) => {
-            if (i) ctx.lineTo(X(p.x), Y(p.y));
-            else ctx.moveTo(X(p.x), Y(p.y));
-          });
-          ctx.stroke();
-        }
-      }
-      ctx.strokeStyle = color;
-      ctx.lineWidth = 1.6 * pr;
-      ctx.beginPath();
-      layer.points.forEach((p, i) => {
-        if (i) ctx.lineTo(X(p.x), Y(p.y));
-        else ctx.moveTo(X(p.x), Y(p.y));
-      });
-      ctx.stroke();
-    });
-
-    // Points above every line, oldest first so the newest epochs stay visible.
-    const radius = (this.plane.count > 120 ? 2.4 : 3.4) * pr;
-    plane.layers.forEach((layer, li) => {
-      for (const p of layer.points) {
-        const fill = epochColor(epochFraction(p.epoch, plane.epochs), this.theme);
-        ctx.beginPath();
-        ctx.arc(X(p.x), Y(p.y), radius, 0, 2 * Math.PI);
-        if (p.unreliable) {
-          ctx.fillStyle = c.background;
-          ctx.fill();
-          ctx.strokeStyle = fill;
-          ctx.lineWidth = 1.6 * pr;
-          ctx.stroke();
-        } else {
-          ctx.fillStyle = fill;
-          ctx.fill();
-          ctx.strokeStyle = withAlpha(c.background, 0.9);
-          ctx.lineWidth = 0.8 * pr;
-          ctx.stroke();
-        }
-      }
-      const last = layer.points[layer.points.length - 1];
-      if (last) {
-        ctx.fillStyle = layerColor(li, this.theme);
-        ctx.font = `600 ${11 * pr}px system-ui, sans-serif`;
-        ctx.textAlign = 'left';
-        ctx.textBaseline = 'middle';
-        ctx.fillText(
-          layer.name === 'output' ? 'out' : String(li + 1),
-          X(last.x) + radius + 3 * pr,
-          Y(last.y),
-        );
-      }
-    });
-    ctx.restore();
+    drawPlane(
+      u.ctx,
+      this.plane,
+      {
+        left,
+        top,
+        width,
+        height,
+        pr: uPlot.pxRatio,
+        x: (v) => u.valToPos(v, 'x', true),
+        y: (v) => u.valToPos(v, 'y', true),
+      },
+      { theme: this.theme, replicaMode: this.replicaMode },
+    );
   }
 
   /** The point nearest the cursor (within 14 px), for the readout under the chart. */
@@ -369,32 +220,51 @@ export class InfoPlane extends LitElement {
     if (best?.point !== this.hover?.point) this.hover = best;
   }
 
-  /** The chart as a PNG: heading, the plot, the layers and the colour bar. */
+  /** A layer's legend label: its name, "(binary)" for sign-coded layers, and the ceiling flag. */
+  private legendLabel(l: PlaneTrajectory, i: number): string {
+    return `${l.name}${l.binaryOutput ? ' (binary)' : ''}${this.flagged(l, i) ? ' (near log₂N)' : ''}`;
+  }
+
+  /**
+   * The chart as a PNG: heading, the plot, then the colour bar on a row of its own and every layer's
+   * legend entry below it, wrapped into as many rows as the width needs.
+   */
   private async savePng() {
-    if (!this.chart) return;
+    const chart = this.plot.chart;
+    if (!chart) return;
     const c = chrome(this.theme);
-    const blob = await chartPng(this.chart, this.heading, c, 34, (ctx, y, pr, width) => {
-      let x = 10 * pr;
-      this.plane.layers.forEach((l, i) => {
-        ctx.fillStyle = layerColor(i, this.theme);
-        ctx.fillRect(x, y - 1.5 * pr, 14 * pr, 3 * pr);
-        x += 18 * pr;
-        ctx.fillStyle = c.text;
-        const label = `${l.name}${this.flagged(l, i) ? ' (near log₂N)' : ''}`;
-        ctx.fillText(label, x, y);
-        x += ctx.measureText(label).width + 12 * pr;
-      });
-      const barW = 110 * pr;
-      const bx = width - barW - 70 * pr;
-      for (let i = 0; i < barW; i++) {
-        ctx.fillStyle = epochColor(i / barW, this.theme);
-        ctx.fillRect(bx + i, y - 5 * pr, 1, 10 * pr);
-      }
-      ctx.fillStyle = c.text;
-      ctx.textAlign = 'right';
-      ctx.fillText('epoch 0', bx - 4 * pr, y);
-      ctx.textAlign = 'left';
-      ctx.fillText(String(this.plane.epochs), bx + barW + 4 * pr, y);
+    const blob = await chartPng(chart, this.heading, c, (measure, pr, width) => {
+      const rowH = 18 * pr;
+      const pad = 10 * pr;
+      const labels = this.plane.layers.map((l, i) => this.legendLabel(l, i));
+      const widths = labels.map((t) => 18 * pr + measure.measureText(t).width);
+      const slots = flowLegend(widths, width - 2 * pad, 12 * pr);
+      return {
+        height: rowH * (1 + legendRows(slots)) + 6 * pr,
+        draw: (ctx, top) => {
+          ctx.textBaseline = 'middle';
+          const barY = top + rowH / 2;
+          ctx.fillStyle = c.text;
+          ctx.textAlign = 'left';
+          ctx.fillText('epoch 0', pad, barY);
+          const barW = 110 * pr;
+          const bx = pad + ctx.measureText('epoch 0').width + 6 * pr;
+          for (let i = 0; i < barW; i++) {
+            ctx.fillStyle = epochColor(i / barW, this.theme);
+            ctx.fillRect(bx + i, barY - 5 * pr, 1, 10 * pr);
+          }
+          ctx.fillStyle = c.text;
+          ctx.fillText(String(this.plane.epochs), bx + barW + 6 * pr, barY);
+          slots.forEach((slot, i) => {
+            const x = pad + slot.x;
+            const y = top + rowH * (slot.row + 1.5);
+            ctx.fillStyle = layerColor(i, this.theme);
+            ctx.fillRect(x, y - 1.5 * pr, 14 * pr, 3 * pr);
+            ctx.fillStyle = c.text;
+            ctx.fillText(labels[i], x + 18 * pr, y);
+          });
+        },
+      };
     });
     if (blob) {
       this.dispatchEvent(

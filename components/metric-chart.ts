@@ -10,8 +10,10 @@ import {
   lastValue,
 } from '../src/view/curves.ts';
 import { formatMetric } from '../src/view/format.ts';
+import { flowLegend, legendRows } from '../src/view/legend-layout.ts';
 import { controlStyles } from './control-styles.ts';
-import { chartPng, createChart } from './uplot-canvas.ts';
+import { chartPng } from './uplot-canvas.ts';
+import { UplotController } from './uplot-controller.ts';
 
 /**
  * Loss or accuracy against epoch (uPlot): train and test, each the replica mean with the replicas'
@@ -50,9 +52,17 @@ export class MetricChart extends LitElement {
   declare static: boolean;
   declare cursorIdx: number | null;
 
-  private chart?: uPlot;
-  private resize?: ResizeObserver;
-  private shape = '';
+  private readonly plot = new UplotController(this, {
+    target: () => this.renderRoot.querySelector<HTMLElement>('.plot'),
+    size: (w) => {
+      const width = Math.max(200, Math.floor(w || 320));
+      return { width, height: Math.round(Math.min(240, Math.max(150, width * 0.5))) };
+    },
+    options: () => this.options(),
+    data: () => alignedColumns(this.data) as uPlot.AlignedData,
+    shape: () => this.shapeKey(),
+    redraw: (u) => this.redraw(u),
+  });
 
   constructor() {
     super();
@@ -95,12 +105,6 @@ export class MetricChart extends LitElement {
 
   private dashed(s: CurveSeries): boolean {
     return this.runLabels.length > 1 && s.split === 'test';
-  }
-
-  private size(): { width: number; height: number } {
-    const el = this.renderRoot.querySelector<HTMLElement>('.plot');
-    const width = Math.max(200, Math.floor(el?.clientWidth ?? 320));
-    return { width, height: Math.round(Math.min(240, Math.max(150, width * 0.5))) };
   }
 
   /** From the first epoch to the last logged one (at least 10 epochs or the whole run, if shorter). */
@@ -152,7 +156,8 @@ export class MetricChart extends LitElement {
       bands.push({ series: [3 + 3 * k, 2 + 3 * k], fill: withAlpha(color, 0.16) });
     });
     return {
-      ...this.size(),
+      width: 320,
+      height: 160,
       legend: { show: false },
       cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 6 } },
       scales: {
@@ -188,52 +193,11 @@ export class MetricChart extends LitElement {
     ]);
   }
 
-  override firstUpdated() {
-    this.create();
-    this.resize = new ResizeObserver(() => {
-      if (!this.chart) return;
-      const s = this.size();
-      if (s.width !== this.chart.width || s.height !== this.chart.height) this.chart.setSize(s);
-    });
-    this.resize.observe(this.renderRoot.querySelector('.plot')!);
-  }
-
-  private create() {
-    this.chart?.destroy();
-    this.shape = this.shapeKey();
-    this.chart = createChart(
-      this.options(),
-      alignedColumns(this.data) as uPlot.AlignedData,
-      this.renderRoot.querySelector<HTMLElement>('.plot')!,
-    );
-    // A GPU process crash (a lost device) clears the page's canvases: draw again when it is restored.
-    const u = this.chart!;
-    u.ctx.canvas.addEventListener('contextrestored', () => u.redraw(false));
-  }
-
   override updated(changed: PropertyValues<this>) {
-    if (!this.chart) return;
-    if (this.shapeKey() !== this.shape) {
-      this.shape = this.shapeKey();
-      cancelAnimationFrame(this.frame);
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        this.create();
-      });
-      return;
-    }
-    if (changed.has('data') || changed.has('epochs')) {
-      // Drawn in the next frame, not in the task that delivered the epoch: one draw per frame at most.
-      if (!this.frame) this.frame = requestAnimationFrame(() => this.redraw());
-    }
+    this.plot.changed(changed.has('data') || changed.has('epochs'));
   }
 
-  private frame = 0;
-
-  private redraw() {
-    this.frame = 0;
-    const u = this.chart;
-    if (!u) return;
+  private redraw(u: uPlot) {
     const [lo, hi] = this.xRange();
     u.batch(() => {
       u.setData(alignedColumns(this.data) as uPlot.AlignedData);
@@ -243,43 +207,37 @@ export class MetricChart extends LitElement {
     u.root.parentElement?.setAttribute('data-x-max', String(u.scales.x.max));
   }
 
-  override connectedCallback() {
-    super.connectedCallback();
-    if (this.hasUpdated && !this.chart) {
-      void this.updateComplete.then(() => {
-        if (!this.chart) {
-          this.create();
-          this.resize?.observe(this.renderRoot.querySelector('.plot')!);
-        }
-      });
-    }
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    this.resize?.disconnect();
-    this.chart?.destroy();
-    this.chart = undefined;
-  }
-
+  /** The chart as a PNG: heading, the plot, and every series' legend entry, wrapped to the width. */
   private async savePng() {
-    if (!this.chart) return;
+    const chart = this.plot.chart;
+    if (!chart) return;
     const c = chrome(this.theme);
-    const blob = await chartPng(this.chart, this.heading, c, 24, (ctx, y, pr) => {
-      let x = 10 * pr;
-      for (const s of this.data.series) {
-        ctx.strokeStyle = this.color(s);
-        ctx.lineWidth = 2 * pr;
-        ctx.setLineDash(this.dashed(s) ? [5 * pr, 3 * pr] : []);
-        ctx.beginPath();
-        ctx.moveTo(x, y);
-        ctx.lineTo(x + 16 * pr, y);
-        ctx.stroke();
-        x += 20 * pr;
-        ctx.fillStyle = c.text;
-        ctx.fillText(s.label, x, y);
-        x += ctx.measureText(s.label).width + 14 * pr;
-      }
+    const blob = await chartPng(chart, this.heading, c, (measure, pr, width) => {
+      const rowH = 18 * pr;
+      const pad = 10 * pr;
+      const series = this.data.series;
+      const widths = series.map((s) => 20 * pr + measure.measureText(s.label).width);
+      const slots = flowLegend(widths, width - 2 * pad, 14 * pr);
+      return {
+        height: rowH * legendRows(slots) + 6 * pr,
+        draw: (ctx, top) => {
+          ctx.textBaseline = 'middle';
+          slots.forEach((slot, i) => {
+            const s = series[i];
+            const x = pad + slot.x;
+            const y = top + rowH * (slot.row + 0.5);
+            ctx.strokeStyle = this.color(s);
+            ctx.lineWidth = 2 * pr;
+            ctx.setLineDash(this.dashed(s) ? [5 * pr, 3 * pr] : []);
+            ctx.beginPath();
+            ctx.moveTo(x, y);
+            ctx.lineTo(x + 16 * pr, y);
+            ctx.stroke();
+            ctx.fillStyle = c.text;
+            ctx.fillText(s.label, x + 20 * pr, y);
+          });
+        },
+      };
     });
     if (blob) {
       this.dispatchEvent(
