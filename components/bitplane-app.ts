@@ -9,9 +9,11 @@ import { DATASET_SOURCES } from '../src/data/load.ts';
 import { acquireGpu, type Gpu } from '../src/gpu/device.ts';
 import { type ConfigIssue, defaultConfig, type RunConfig } from '../src/run/config.ts';
 import { RunController, type TransportView } from '../src/run/controller.ts';
-import { type LinkIssue, parseLink, serializeLink } from '../src/run/link.ts';
+import { type LinkIssue, serializeLink } from '../src/run/link.ts';
 import { applyPreset, comparisonConfigs, type DnnKind, type PresetName } from '../src/run/presets.ts';
 import { editConfig, type FieldPath } from '../src/view/edit.ts';
+import { stampedName } from '../src/view/export.ts';
+import { openLink } from '../src/view/open-link.ts';
 import { parseRoute, routeFragment, VIEW_LABELS, VIEWS, type View } from '../src/view/route.ts';
 import './bench-page.ts';
 import './checks-page.ts';
@@ -54,6 +56,8 @@ export class BitplaneApp extends LitElement {
     view: { state: true },
     config: { state: true },
     linkIssues: { state: true },
+    linkRefused: { state: true },
+    notice: { state: true },
     formIssues: { state: true },
     playTransport: { state: true },
     compareTransport: { state: true },
@@ -70,6 +74,10 @@ export class BitplaneApp extends LitElement {
   declare config: RunConfig;
   /** What the link the page was opened with got wrong (the rest of it was applied). */
   declare linkIssues: LinkIssue[];
+  /** The link was refused as a whole (another link version): nothing of it was applied. */
+  declare linkRefused: boolean;
+  /** Said when leaving a view paused its run (training needs the page's attention: it does not go on unseen). */
+  declare notice: string;
   /** What the last edit of a control got wrong (it was not applied). */
   declare formIssues: ConfigIssue[];
   declare playTransport: TransportView;
@@ -92,6 +100,8 @@ export class BitplaneApp extends LitElement {
     this.view = 'playground';
     this.config = defaultConfig();
     this.linkIssues = [];
+    this.linkRefused = false;
+    this.notice = '';
     this.formIssues = [];
     this.playTransport = idle(this.config.epochs);
     this.compareTransport = idle(this.config.epochs);
@@ -114,6 +124,8 @@ export class BitplaneApp extends LitElement {
     nav a:focus-visible { outline: 2px solid var(--bp-accent); outline-offset: 1px; }
     .status { font-size: 0.78rem; color: var(--bp-muted); margin: -0.2rem 0 0.6rem; }
     link-issues { display: block; margin-bottom: 0.6rem; }
+    .notice { display: flex; gap: 0.8rem; align-items: center; justify-content: space-between; margin: 0 0 0.6rem; padding: 0.4rem 0.7rem; border: 1px solid var(--bp-border); border-left: 4px solid var(--bp-accent); border-radius: 6px; background: var(--bp-surface); font-size: 0.85rem; }
+    .notice button { font: inherit; background: none; border: none; color: inherit; cursor: pointer; }
     .layout { display: grid; grid-template-columns: 23.5rem minmax(0, 1fr); gap: 0.9rem; align-items: start; }
     .layout > run-controls { position: sticky; top: 0.5rem; max-height: calc(100vh - 1rem); overflow-y: auto; scrollbar-width: thin; padding-right: 0.2rem; }
     h2 { font-size: 1.1rem; margin-top: 1.2rem; }
@@ -163,10 +175,7 @@ export class BitplaneApp extends LitElement {
     const route = parseRoute(location.hash);
     const leaving = this.view;
     this.view = route.view;
-    if (leaving !== this.view) {
-      if (leaving === 'playground') this.playRun?.pause();
-      if (leaving === 'compare') this.compareRun?.pause();
-    }
+    if (leaving !== this.view) this.pauseOnLeaving(leaving);
     this.bench = route.view === 'bench' ? parseBenchFragment(location.hash) : undefined;
     if ((route.view === 'playground' || route.view === 'compare') && route.rest !== this.lastLink) {
       this.lastLink = route.rest;
@@ -176,13 +185,26 @@ export class BitplaneApp extends LitElement {
 
   /**
    * Applies a run link (the fragment after the view): what it gets wrong is shown, the rest becomes the
-   * configuration. An opened link (`write` false: it is in the URL already) changes nothing when it
-   * equals the current configuration; a loaded paper experiment always applies, as an edit does.
+   * configuration; a link of another version is refused whole (src/view/open-link.ts). An opened link
+   * (`write` false: it is in the URL already) changes nothing when it equals the current configuration;
+   * a loaded paper experiment always applies, as an edit does.
    */
   private applyLink(link: string, write: boolean) {
-    const { config, issues } = parseLink(link);
+    const { config, issues, refused } = openLink(link);
     this.linkIssues = issues;
+    this.linkRefused = refused;
+    if (!config) return;
     if (write || serializeLink(config) !== serializeLink(this.config)) this.setConfig(config, write);
+  }
+
+  /** Leaving the playground or the comparison pauses its run, and says so if it was training. */
+  private pauseOnLeaving(leaving: View) {
+    if (leaving !== 'playground' && leaving !== 'compare') return;
+    const run = leaving === 'playground' ? this.playRun : this.compareRun;
+    const t = leaving === 'playground' ? this.playTransport : this.compareTransport;
+    run?.pause();
+    if (t.state === 'running' || t.state === 'loading')
+      this.notice = `The ${VIEW_LABELS[leaving]} run was paused at epoch ${t.epoch} of ${t.epochs} when you left it; press Play there to go on.`;
   }
 
   /** The fragment for a view with the current configuration. */
@@ -257,6 +279,7 @@ export class BitplaneApp extends LitElement {
     }
     const run = this.run(view);
     if (!run) return;
+    this.notice = '';
     if (action === 'play') void run.play();
     else if (action === 'pause') run.pause();
     else void run.step();
@@ -264,11 +287,12 @@ export class BitplaneApp extends LitElement {
 
   // ---- files ----------------------------------------------------------------------------------
 
+  /** Saves an export under its name with the time of saving added: a second export never overwrites the first. */
   private saveFile(blob: Blob, name: string) {
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
-    a.download = name;
+    a.download = stampedName(name, new Date());
     document.body.append(a);
     a.click();
     a.remove();
@@ -333,7 +357,13 @@ export class BitplaneApp extends LitElement {
         <theme-toggle setting=${this.themes.setting} @theme-setting=${(e: CustomEvent<{ setting: ThemeSetting }>) => this.themes.set(e.detail.setting)}></theme-toggle>
       </header>
       <div class="status"><gpu-status compact .adapter=${this.gpu?.adapter} .note=${this.gpu?.note} .error=${this.gpuError}></gpu-status></div>
-      <link-issues .issues=${this.linkIssues} @dismiss=${() => (this.linkIssues = [])}></link-issues>
+      ${
+        this.notice
+          ? html`<p class="notice" role="status" data-testid="view-notice">${this.notice}
+              <button type="button" aria-label="Dismiss" @click=${() => (this.notice = '')}>×</button></p>`
+          : ''
+      }
+      <link-issues .issues=${this.linkIssues} ?refused=${this.linkRefused} @dismiss=${() => (this.linkIssues = [])}></link-issues>
       <main @save-file=${(e: CustomEvent<{ blob: Blob; name: string }>) => this.saveFile(e.detail.blob, e.detail.name)}>${this.renderView()}</main>
     `;
   }

@@ -9,8 +9,8 @@ import { exportName } from '../src/view/export.ts';
 import { emptyPlane, planeData, sharedRanges } from '../src/view/plane.ts';
 import { controlStyles } from './control-styles.ts';
 import './copy-link.ts';
-import './info-plane.ts';
 import type { ReplicaMode } from './info-plane.ts';
+import { NO_HIDDEN_LAYER } from './info-plane.ts';
 import './metric-chart.ts';
 import './results-export.ts';
 import './run-transport.ts';
@@ -96,14 +96,14 @@ export class CompareView extends LitElement {
         ${t.message ? html`<p class="stop" role="alert" data-testid="run-message">${t.message}</p>` : ''}
       </div>
       <div class="pair">
-        <div class="panel"><info-plane .plane=${dnnPlane} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
-          heading=${`${dnnLabel}: information plane`} filename=${exportName({ config: this.dnn }, 'png', 'information-plane')}></info-plane></div>
-        <div class="panel"><info-plane .plane=${bnnPlane} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
+        <div class="panel"><info-plane .plane=${dnnPlane} note=${this.dnn.network.hidden.length ? '' : NO_HIDDEN_LAYER} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
+          heading=${`${dnnLabel}: information plane`} filename=${exportName({ config: this.dnn }, 'png', 'information-plane', { net: this.dnnKind })}></info-plane></div>
+        <div class="panel"><info-plane .plane=${bnnPlane} note=${this.bnn.network.hidden.length ? '' : NO_HIDDEN_LAYER} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
           heading="BNN: information plane" filename=${exportName({ config: this.bnn }, 'png', 'information-plane')}></info-plane></div>
         <div class="panel"><metric-chart metric="loss" heading="Loss: DNN and BNN" .data=${curveData(runs, 'loss', opts)} .epochs=${this.bnn.epochs}
-          .runLabels=${['DNN', 'BNN']} ?logX=${this.logX} ?logY=${this.logY} theme=${this.theme} filename=${exportName({ config: this.bnn }, 'png', 'compare-loss')}></metric-chart></div>
+          .runLabels=${['DNN', 'BNN']} ?logX=${this.logX} ?logY=${this.logY} theme=${this.theme} filename=${exportName({ config: this.bnn }, 'png', 'loss', { net: `${this.dnnKind}-vs-bnn` })}></metric-chart></div>
         <div class="panel"><metric-chart metric="acc" heading="Accuracy: DNN and BNN" .data=${curveData(runs, 'acc', opts)} .epochs=${this.bnn.epochs}
-          .runLabels=${['DNN', 'BNN']} ?logX=${this.logX} theme=${this.theme} filename=${exportName({ config: this.bnn }, 'png', 'compare-accuracy')}></metric-chart></div>
+          .runLabels=${['DNN', 'BNN']} ?logX=${this.logX} theme=${this.theme} filename=${exportName({ config: this.bnn }, 'png', 'accuracy', { net: `${this.dnnKind}-vs-bnn` })}></metric-chart></div>
       </div>
     `;
   }

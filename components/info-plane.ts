@@ -12,6 +12,10 @@ import { UplotController } from './uplot-controller.ts';
 
 export type ReplicaMode = 'band' | 'paths';
 
+/** The plane's note for a network without hidden layers: there is nothing to follow through the plane. */
+export const NO_HIDDEN_LAYER =
+  'No hidden layer to track: this network maps the inputs straight to the output. Add a layer (+ layer) to follow it through the information plane; loss and accuracy still train.';
+
 interface Hover {
   layer: string;
   point: PlanePoint;
@@ -25,7 +29,7 @@ interface Hover {
  * updated with setData; it is recreated when the layers or the theme change. The legend marks a layer
  * "≈ ceiling, unreliable" when its latest point is near log2 N, unless `unreliable` says which and why.
  * Properties down: `plane`, `theme`, `replicaMode`, `heading`, `filename`, `xRange`/`yRange` (shared axes),
- * `static` (no interactive controls: for figures), `unreliable`.
+ * `static` (no interactive controls: for figures), `unreliable`, `note` (replaces the empty plot's placeholder).
  * Events up: `replica-mode` ({ mode }), `save-file` ({ blob, name }).
  */
 export class InfoPlane extends LitElement {
@@ -39,6 +43,7 @@ export class InfoPlane extends LitElement {
     yRange: { attribute: false },
     static: { type: Boolean },
     unreliable: { attribute: false },
+    note: { type: String },
     hover: { state: true },
   };
   declare plane: PlaneData;
@@ -52,6 +57,8 @@ export class InfoPlane extends LitElement {
   declare static: boolean;
   /** Which layers (by index into plane.layers) the legend marks unreliable, and the rule (its tooltip). */
   declare unreliable?: { layers: readonly boolean[]; rule: string };
+  /** Shown in the empty plot instead of the usual placeholder (e.g. there is no layer to track). */
+  declare note?: string;
   declare hover?: Hover;
 
   private readonly plot = new UplotController(this, {
@@ -299,7 +306,11 @@ export class InfoPlane extends LitElement {
         }
       </header>
       <div class="plot" data-testid="info-plane" data-points=${p.layers.reduce((n, l) => n + l.points.length, 0)}>
-        ${p.count === 0 ? html`<div class="empty">Each layer's I(X;T) and I(T;Y) appear here as logged epochs are estimated.</div>` : ''}
+        ${
+          p.count === 0 || !p.layers.length || this.note
+            ? html`<div class="empty" data-testid="plane-note">${this.note || "Each layer's I(X;T) and I(T;Y) appear here as logged epochs are estimated."}</div>`
+            : ''
+        }
       </div>
       <div class="below">
         <span class="bar" aria-label=${`points coloured by epoch, 0 to ${p.epochs}`}>epoch 0 <span class="gradient" style=${`background: ${epochGradient(this.theme)}`}></span> ${p.epochs}</span>

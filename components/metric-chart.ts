@@ -1,5 +1,5 @@
 import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { chrome, seriesColors, type Theme, withAlpha } from '../src/view/colors.ts';
 import {
@@ -8,6 +8,7 @@ import {
   type CurveMetric,
   type CurveSeries,
   lastValue,
+  logFit,
 } from '../src/view/curves.ts';
 import { formatMetric } from '../src/view/format.ts';
 import { flowLegend, legendRows } from '../src/view/legend-layout.ts';
@@ -136,7 +137,9 @@ export class MetricChart extends LitElement {
               ]
       : this.logY
         ? (_u, min, max) =>
-            min == null || max == null || !(min > 0) ? [0.01, 10] : uPlot.rangeLog(min, max, 10, true)
+            // Fitted to the data (a little margin), not snapped to whole decades: a loss between
+            // 0.55 and 0.8 must not sit flat in a 0.1–10 axis.
+            min == null || max == null || !(min > 0) ? [0.1, 10] : logFit(min, max)
         : (_u, _min, max) => [0, max == null || !(max > 0) ? 1 : max * 1.08];
     const series: uPlot.Series[] = [{ label: 'epoch' }];
     const bands: uPlot.Band[] = [];
@@ -172,6 +175,17 @@ export class MetricChart extends LitElement {
       series,
       bands,
       hooks: {
+        // What the chart shows now, for tests and tools: the end of its epoch axis, its y range.
+        setScale: [
+          (u, key) => {
+            const box = u.root.parentElement;
+            if (key === 'x') box?.setAttribute('data-x-max', String(u.scales.x.max));
+            if (key === 'y') {
+              box?.setAttribute('data-y-min', String(u.scales.y.min));
+              box?.setAttribute('data-y-max', String(u.scales.y.max));
+            }
+          },
+        ],
         setCursor: [
           (u) => {
             const i = u.cursor.idx ?? null;
@@ -203,8 +217,6 @@ export class MetricChart extends LitElement {
       u.setData(alignedColumns(this.data) as uPlot.AlignedData);
       u.setScale('x', { min: lo, max: hi });
     });
-    // What the chart shows now, for tests and tools: the end of its epoch axis.
-    u.root.parentElement?.setAttribute('data-x-max', String(u.scales.x.max));
   }
 
   /** The chart as a PNG: heading, the plot, and every series' legend entry, wrapped to the width. */

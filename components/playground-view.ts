@@ -6,8 +6,8 @@ import { curveData } from '../src/view/curves.ts';
 import { exportName } from '../src/view/export.ts';
 import { emptyPlane, planeData } from '../src/view/plane.ts';
 import './copy-link.ts';
-import './info-plane.ts';
 import type { ReplicaMode } from './info-plane.ts';
+import { NO_HIDDEN_LAYER } from './info-plane.ts';
 import './metric-chart.ts';
 import './results-export.ts';
 import './run-transport.ts';
@@ -67,7 +67,7 @@ export class PlaygroundView extends LitElement {
       </div>
       <div class="charts">
         <div class="panel">
-          <info-plane .plane=${plane} theme=${this.theme} replicaMode=${this.replicaMode}
+          <info-plane .plane=${plane} note=${this.config.network.hidden.length ? '' : NO_HIDDEN_LAYER} theme=${this.theme} replicaMode=${this.replicaMode}
             filename=${exportName({ config: this.config }, 'png', 'information-plane')}></info-plane>
         </div>
         <div class="side">

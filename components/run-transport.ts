@@ -23,13 +23,38 @@ export class RunTransport extends LitElement {
   static override properties = {
     view: { attribute: false },
     disabled: { type: Boolean },
+    waited: { state: true },
   };
   declare view: TransportView;
   declare disabled: boolean;
+  /** Seconds spent preparing so far (a clock that runs while the run is being prepared). */
+  declare waited: number;
+  private loadingSince = 0;
+  private clock?: ReturnType<typeof setInterval>;
 
   constructor() {
     super();
     this.disabled = false;
+    this.waited = 0;
+  }
+
+  override willUpdate() {
+    // Preparing can take a while (MNIST, wide layers): a clock shows that it is going on.
+    if (this.view?.state === 'loading' && !this.clock) {
+      this.loadingSince = performance.now();
+      this.waited = 0;
+      this.clock = setInterval(() => (this.waited = (performance.now() - this.loadingSince) / 1000), 1000);
+    } else if (this.view?.state !== 'loading' && this.clock) this.stopClock();
+  }
+
+  private stopClock() {
+    clearInterval(this.clock);
+    this.clock = undefined;
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.stopClock();
   }
 
   static override styles = [
@@ -43,6 +68,7 @@ export class RunTransport extends LitElement {
       progress { flex: 1; height: 0.55rem; accent-color: var(--bp-accent); }
       .epoch { font-weight: 600; white-space: nowrap; }
       .muted { color: var(--bp-muted); white-space: nowrap; }
+      [data-testid='run-stage'] { white-space: normal; }
     `,
   ];
 
@@ -69,7 +95,11 @@ export class RunTransport extends LitElement {
         <span class="epoch" data-testid="epoch" aria-live="polite">epoch ${v.epoch} / ${v.epochs}</span>
         <progress max=${Math.max(1, v.epochs)} .value=${v.epoch} aria-label="training progress"></progress>
         <span class="muted" data-testid="run-state" data-state=${v.state}>${STATE_TEXT[v.state]}</span>
-        <span class="muted">${formatDuration(v.elapsed_s)} · ETA ${v.state === 'idle' ? '–' : formatDuration(v.eta_s)}</span>
+        ${
+          v.state === 'loading'
+            ? html`<span class="muted" data-testid="run-stage">${formatDuration(this.waited)} · ${v.stage ?? 'starting'}</span>`
+            : html`<span class="muted">${formatDuration(v.elapsed_s)} · ETA ${v.state === 'idle' ? '–' : formatDuration(v.eta_s)}</span>`
+        }
       </div>
     `;
   }
