@@ -34,6 +34,7 @@ export class CompareView extends LitElement {
     logY: { type: Boolean },
     shareUrl: { type: String },
     disabled: { type: Boolean },
+    cursorEpoch: { state: true },
   };
   declare dnn: RunConfig;
   declare bnn: RunConfig;
@@ -45,6 +46,13 @@ export class CompareView extends LitElement {
   declare logY: boolean;
   declare shareUrl: string;
   declare disabled: boolean;
+  /** The epoch under the cursor of any of the four charts: shown on all of them (view state only). */
+  declare cursorEpoch: number | null;
+
+  constructor() {
+    super();
+    this.cursorEpoch = null;
+  }
 
   static override styles = [
     controlStyles,
@@ -76,6 +84,8 @@ export class CompareView extends LitElement {
           ]
         : [];
     const opts = { logX: this.logX, logY: this.logY };
+    const curves = { loss: curveData(runs, 'loss', opts), acc: curveData(runs, 'acc', opts) };
+    const cursor = this.cursorEpoch;
     return html`
       <div class="bar">
         <run-transport .view=${t} ?disabled=${this.disabled}></run-transport>
@@ -95,14 +105,14 @@ export class CompareView extends LitElement {
         </div>
         ${t.message ? html`<p class="stop" role="alert" data-testid="run-message">${t.message}</p>` : ''}
       </div>
-      <div class="pair">
-        <div class="panel"><info-plane .plane=${dnnPlane} note=${this.dnn.network.hidden.length ? '' : NO_HIDDEN_LAYER} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
+      <div class="pair" @epoch-cursor=${(e: CustomEvent<{ epoch: number | null }>) => (this.cursorEpoch = e.detail.epoch)}>
+        <div class="panel"><info-plane .plane=${dnnPlane} .curves=${curves} .cursorEpoch=${cursor} note=${this.dnn.network.hidden.length ? '' : NO_HIDDEN_LAYER} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
           heading=${`${dnnLabel}: information plane`} filename=${exportName({ config: this.dnn }, 'png', 'information-plane', { net: this.dnnKind })}></info-plane></div>
-        <div class="panel"><info-plane .plane=${bnnPlane} note=${this.bnn.network.hidden.length ? '' : NO_HIDDEN_LAYER} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
+        <div class="panel"><info-plane .plane=${bnnPlane} .curves=${curves} .cursorEpoch=${cursor} note=${this.bnn.network.hidden.length ? '' : NO_HIDDEN_LAYER} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
           heading="BNN: information plane" filename=${exportName({ config: this.bnn }, 'png', 'information-plane')}></info-plane></div>
-        <div class="panel"><metric-chart metric="loss" heading="Loss: DNN and BNN" .data=${curveData(runs, 'loss', opts)} .epochs=${this.bnn.epochs}
+        <div class="panel"><metric-chart metric="loss" heading="Loss: DNN and BNN" .data=${curves.loss} .cursorEpoch=${cursor} .epochs=${this.bnn.epochs}
           .runLabels=${['DNN', 'BNN']} ?logX=${this.logX} ?logY=${this.logY} theme=${this.theme} filename=${exportName({ config: this.bnn }, 'png', 'loss', { net: `${this.dnnKind}-vs-bnn` })}></metric-chart></div>
-        <div class="panel"><metric-chart metric="acc" heading="Accuracy: DNN and BNN" .data=${curveData(runs, 'acc', opts)} .epochs=${this.bnn.epochs}
+        <div class="panel"><metric-chart metric="acc" heading="Accuracy: DNN and BNN" .data=${curves.acc} .cursorEpoch=${cursor} .epochs=${this.bnn.epochs}
           .runLabels=${['DNN', 'BNN']} ?logX=${this.logX} theme=${this.theme} filename=${exportName({ config: this.bnn }, 'png', 'accuracy', { net: `${this.dnnKind}-vs-bnn` })}></metric-chart></div>
       </div>
     `;

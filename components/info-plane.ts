@@ -1,12 +1,23 @@
 import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
-import { chrome, epochColor, epochGradient, layerColor, type Theme } from '../src/view/colors.ts';
-import { formatMetric } from '../src/view/format.ts';
-import { flowLegend, legendRows } from '../src/view/legend-layout.ts';
+import { chrome, layerColor, type Theme } from '../src/view/colors.ts';
+import type { CurveData } from '../src/view/curves.ts';
 import type { PlaneData, PlanePoint, PlaneTrajectory } from '../src/view/plane.ts';
-import { drawPlane } from '../src/view/plane-draw.ts';
+import { drawPlane, shownPoints } from '../src/view/plane-draw.ts';
+import {
+  nearestPoint,
+  type PlaneHit,
+  panRange,
+  type Range,
+  readoutText,
+  spanRange,
+} from '../src/view/plane-read.ts';
+import { planeRows, planeSummary } from '../src/view/summaries.ts';
+import { chartTable, chartTableStyles } from './chart-table.ts';
 import { controlStyles } from './control-styles.ts';
+import './plane-legend.ts';
+import { planeFoot } from './plane-png.ts';
 import { chartPng } from './uplot-canvas.ts';
 import { UplotController } from './uplot-controller.ts';
 
@@ -16,11 +27,6 @@ export type ReplicaMode = 'band' | 'paths';
 export const NO_HIDDEN_LAYER =
   'No hidden layer to track: this network maps the inputs straight to the output. Add a layer (+ layer) to follow it through the information plane; loss and accuracy still train.';
 
-interface Hover {
-  layer: string;
-  point: PlanePoint;
-}
-
 /**
  * The information plane (uPlot, mode 2): x = I(X;T), y = I(T;Y), bits. One trajectory per layer (its
  * line in the layer's colour), points coloured by epoch (viridis, with a colour bar), replicas as the
@@ -28,9 +34,17 @@ interface Hover {
  * and points whose estimate sits near log2 N drawn hollow (unreliable). The chart is created once and
  * updated with setData; it is recreated when the layers or the theme change. The legend marks a layer
  * "≈ ceiling, unreliable" when its latest point is near log2 N, unless `unreliable` says which and why.
+ *
+ * Reading it: hovering a point reads out its layer, replica (or the mean), epoch, I(X;T), I(T;Y) and
+ * the loss and accuracy at that epoch (`curves`); the epoch under the cursor is sent up and comes back
+ * down as `cursorEpoch` (linked with the loss and accuracy charts), its points ringed. Drag to zoom,
+ * Shift-drag to pan, double-click to reset; the legend hides or isolates layers, the scrubber replays
+ * the trajectories up to an epoch (plane-legend.ts). Zoom, hidden layers and the scrubbed epoch are this
+ * chart's own view state.
  * Properties down: `plane`, `theme`, `replicaMode`, `heading`, `filename`, `xRange`/`yRange` (shared axes),
- * `static` (no interactive controls: for figures), `unreliable`, `note` (replaces the empty plot's placeholder).
- * Events up: `replica-mode` ({ mode }), `save-file` ({ blob, name }).
+ * `static` (no interactive controls: for figures), `unreliable`, `note` (replaces the empty plot's
+ * placeholder), `curves` ({ loss, acc }), `cursorEpoch`.
+ * Events up: `replica-mode` ({ mode }), `save-file` ({ blob, name }), `epoch-cursor` ({ epoch | null }).
  */
 export class InfoPlane extends LitElement {
   static override properties = {
@@ -44,7 +58,13 @@ export class InfoPlane extends LitElement {
     static: { type: Boolean },
     unreliable: { attribute: false },
     note: { type: String },
+    curves: { attribute: false },
+    cursorEpoch: { attribute: false },
     hover: { state: true },
+    hiddenLayers: { state: true },
+    upTo: { state: true },
+    zoom: { state: true },
+    tableOpen: { state: true },
   };
   declare plane: PlaneData;
   declare theme: Theme;
@@ -59,7 +79,18 @@ export class InfoPlane extends LitElement {
   declare unreliable?: { layers: readonly boolean[]; rule: string };
   /** Shown in the empty plot instead of the usual placeholder (e.g. there is no layer to track). */
   declare note?: string;
-  declare hover?: Hover;
+  /** The run's loss and accuracy curves, for the read-out at the hovered epoch. */
+  declare curves?: { loss: CurveData; acc: CurveData };
+  /** The epoch under the linked cursor (from any chart of the run). */
+  declare cursorEpoch?: number | null;
+  declare hover?: PlaneHit;
+  /** Layers not drawn (legend clicks). */
+  declare hiddenLayers: ReadonlySet<number>;
+  /** The scrubbed epoch; undefined: live, everything so far. */
+  declare upTo?: number;
+  /** The zoomed (or panned) ranges; undefined: the full ranges. */
+  declare zoom?: { x: Range; y: Range };
+  declare tableOpen: boolean;
 
   private readonly plot = new UplotController(this, {
     target: () => this.renderRoot.querySelector<HTMLElement>('.plot'),
@@ -78,6 +109,8 @@ export class InfoPlane extends LitElement {
         u.ctx.font = `${weight}${11 * uPlot.pxRatio}px system-ui, sans-serif`;
         u.ctx.measureText('log₂N = 12.5 H(Y) = 0.999 out 123456789');
       }
+      u.over.addEventListener('dblclick', () => (this.zoom = undefined));
+      u.over.addEventListener('mousedown', (e) => this.startPan(u, e), { capture: true });
     },
   });
 
@@ -88,6 +121,8 @@ export class InfoPlane extends LitElement {
     this.heading = 'Information plane';
     this.filename = 'information-plane.png';
     this.static = false;
+    this.hiddenLayers = new Set();
+    this.tableOpen = false;
   }
 
   /** Whether the legend marks the layer "≈ ceiling, unreliable". */
@@ -98,6 +133,7 @@ export class InfoPlane extends LitElement {
   static override styles = [
     unsafeCSS(uplotCss),
     controlStyles,
+    chartTableStyles,
     css`
       :host { display: block; min-width: 0; }
       header { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 0.8rem; margin-bottom: 0.25rem; }
@@ -106,19 +142,44 @@ export class InfoPlane extends LitElement {
       header button { font-size: 0.78rem; padding: 0.15rem 0.5rem; }
       .plot { position: relative; width: 100%; }
       .empty { position: absolute; inset: 20% 12% auto 18%; text-align: center; color: var(--bp-muted); font-size: 0.85rem; pointer-events: none; }
-      .below { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; align-items: center; font-size: 0.78rem; margin-top: 0.2rem; }
-      .bar { display: flex; align-items: center; gap: 0.35rem; font-variant-numeric: tabular-nums; }
-      .gradient { width: 7rem; height: 0.6rem; border-radius: 3px; }
-      ul { display: flex; flex-wrap: wrap; gap: 0.15rem 0.7rem; list-style: none; padding: 0; margin: 0; }
-      li { display: flex; align-items: center; gap: 0.3rem; }
-      .sw { width: 0.9rem; height: 0.18rem; border-radius: 1px; }
-      .flag { color: var(--bp-bad); }
       .readout { min-height: 1.2em; font-size: 0.78rem; color: var(--bp-muted); font-variant-numeric: tabular-nums; }
     `,
   ];
 
-  private ranges(): { x: [number, number]; y: [number, number] } {
-    return { x: this.xRange ?? this.plane.xRange, y: this.yRange ?? this.plane.yRange };
+  private ranges(): { x: Range; y: Range } {
+    return this.zoom ?? { x: this.xRange ?? this.plane.xRange, y: this.yRange ?? this.plane.yRange };
+  }
+
+  /** Shift-drag pans (a plain drag selects the area to zoom into: uPlot's selection, see `zoomTo`). */
+  private startPan(u: uPlot, down: MouseEvent) {
+    if (!down.shiftKey || this.static) return;
+    down.preventDefault();
+    down.stopImmediatePropagation();
+    const start = this.ranges();
+    const { width, height } = u.over.getBoundingClientRect();
+    const move = (e: MouseEvent) => {
+      this.zoom = {
+        x: panRange(start.x, e.clientX - down.clientX, width),
+        y: panRange(start.y, e.clientY - down.clientY, height, true),
+      };
+    };
+    const up = () => {
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+    };
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+  }
+
+  /** A dragged selection becomes the zoomed ranges (a click, a tiny selection, does nothing). */
+  private zoomTo(u: uPlot) {
+    const { left, top, width, height } = u.select;
+    if (width > 4 && height > 4 && !this.static)
+      this.zoom = {
+        x: spanRange(left, left + width, (p) => u.posToVal(p, 'x')),
+        y: spanRange(top + height, top, (p) => u.posToVal(p, 'y')),
+      };
+    if (width || height) u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
   }
 
   private data(): uPlot.AlignedData {
@@ -145,7 +206,10 @@ export class InfoPlane extends LitElement {
       height: 384,
       mode: 2,
       legend: { show: false },
-      cursor: { points: { show: false }, drag: { x: false, y: false, setScale: false } },
+      cursor: {
+        points: { show: false },
+        drag: this.static ? { x: false, y: false, setScale: false } : { x: true, y: true, setScale: false },
+      },
       // Ranges read live: a static [min, max] would override every later setScale.
       scales: {
         x: { time: false, auto: false, range: () => this.ranges().x },
@@ -168,13 +232,16 @@ export class InfoPlane extends LitElement {
       hooks: {
         draw: [(u) => this.draw(u)],
         setCursor: [(u) => this.pick(u)],
+        setSelect: [(u) => this.zoomTo(u)],
       },
     };
   }
 
   override updated(changed: PropertyValues<this>) {
     this.plot.changed(
-      changed.has('plane') || changed.has('xRange') || changed.has('yRange') || changed.has('replicaMode'),
+      ['plane', 'xRange', 'yRange', 'replicaMode', 'hiddenLayers', 'upTo', 'zoom', 'cursorEpoch'].some((k) =>
+        changed.has(k as keyof InfoPlane),
+      ),
     );
   }
 
@@ -203,28 +270,53 @@ export class InfoPlane extends LitElement {
         x: (v) => u.valToPos(v, 'x', true),
         y: (v) => u.valToPos(v, 'y', true),
       },
-      { theme: this.theme, replicaMode: this.replicaMode },
+      {
+        theme: this.theme,
+        replicaMode: this.replicaMode,
+        hidden: this.hiddenLayers,
+        upTo: this.upTo,
+        mark: this.cursorEpoch ?? undefined,
+      },
     );
   }
 
-  /** The point nearest the cursor (within 14 px), for the readout under the chart. */
+  /** The shown point nearest the cursor (within 14 px), for the read-out; its epoch goes up as the cursor. */
   private pick(u: uPlot) {
     const { left, top } = u.cursor;
-    if (left === undefined || top === undefined || left < 0) {
-      if (this.hover) this.hover = undefined;
-      return;
+    const hit =
+      left === undefined || top === undefined || left < 0
+        ? undefined
+        : nearestPoint(
+            this.plane,
+            { x: (v) => u.valToPos(v, 'x'), y: (v) => u.valToPos(v, 'y') },
+            left,
+            top,
+            { replicaMode: this.replicaMode, hidden: this.hiddenLayers, upTo: this.upTo, radius: 14 },
+          );
+    const same = (a?: PlaneHit, b?: PlaneHit) =>
+      a?.layer === b?.layer && a?.replica === b?.replica && a?.epoch === b?.epoch;
+    if (same(hit, this.hover)) return;
+    this.hover = hit;
+    this.dispatchEvent(
+      new CustomEvent('epoch-cursor', {
+        detail: { epoch: hit?.epoch ?? null },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+
+  private toggleLayer(layer: number, isolate: boolean) {
+    const all = this.plane.layers.map((_, i) => i);
+    if (isolate) {
+      const alone = all.every((i) => (i === layer) !== this.hiddenLayers.has(i));
+      this.hiddenLayers = alone ? new Set() : new Set(all.filter((i) => i !== layer));
+    } else {
+      const next = new Set(this.hiddenLayers);
+      if (next.has(layer)) next.delete(layer);
+      else next.add(layer);
+      this.hiddenLayers = next;
     }
-    let best: Hover | undefined;
-    let bestD = 14 * 14;
-    for (const layer of this.plane.layers)
-      for (const p of layer.points) {
-        const d = (u.valToPos(p.x, 'x') - left) ** 2 + (u.valToPos(p.y, 'y') - top) ** 2;
-        if (d < bestD) {
-          bestD = d;
-          best = { layer: layer.name, point: p };
-        }
-      }
-    if (best?.point !== this.hover?.point) this.hover = best;
   }
 
   /** A layer's legend label: its name, "(binary)" for sign-coded layers, and the ceiling flag. */
@@ -240,39 +332,8 @@ export class InfoPlane extends LitElement {
     const chart = this.plot.chart;
     if (!chart) return;
     const c = chrome(this.theme);
-    const blob = await chartPng(chart, this.heading, c, (measure, pr, width) => {
-      const rowH = 18 * pr;
-      const pad = 10 * pr;
-      const labels = this.plane.layers.map((l, i) => this.legendLabel(l, i));
-      const widths = labels.map((t) => 18 * pr + measure.measureText(t).width);
-      const slots = flowLegend(widths, width - 2 * pad, 12 * pr);
-      return {
-        height: rowH * (1 + legendRows(slots)) + 6 * pr,
-        draw: (ctx, top) => {
-          ctx.textBaseline = 'middle';
-          const barY = top + rowH / 2;
-          ctx.fillStyle = c.text;
-          ctx.textAlign = 'left';
-          ctx.fillText('epoch 0', pad, barY);
-          const barW = 110 * pr;
-          const bx = pad + ctx.measureText('epoch 0').width + 6 * pr;
-          for (let i = 0; i < barW; i++) {
-            ctx.fillStyle = epochColor(i / barW, this.theme);
-            ctx.fillRect(bx + i, barY - 5 * pr, 1, 10 * pr);
-          }
-          ctx.fillStyle = c.text;
-          ctx.fillText(String(this.plane.epochs), bx + barW + 6 * pr, barY);
-          slots.forEach((slot, i) => {
-            const x = pad + slot.x;
-            const y = top + rowH * (slot.row + 1.5);
-            ctx.fillStyle = layerColor(i, this.theme);
-            ctx.fillRect(x, y - 1.5 * pr, 14 * pr, 3 * pr);
-            ctx.fillStyle = c.text;
-            ctx.fillText(labels[i], x + 18 * pr, y);
-          });
-        },
-      };
-    });
+    const labels = this.plane.layers.map((l, i) => this.legendLabel(l, i));
+    const blob = await chartPng(chart, this.heading, c, planeFoot(this.plane.epochs, labels, this.theme));
     if (blob) {
       this.dispatchEvent(
         new CustomEvent('save-file', {
@@ -301,41 +362,46 @@ export class InfoPlane extends LitElement {
             : html`<div class="row" role="group" aria-label="Replicas shown as">
           <button type="button" aria-pressed=${this.replicaMode === 'band' ? 'true' : 'false'} @click=${() => this.setMode('band')}>mean ± s.d.</button>
           <button type="button" aria-pressed=${this.replicaMode === 'paths' ? 'true' : 'false'} @click=${() => this.setMode('paths')}>each replica</button>
+          ${this.zoom ? html`<button type="button" data-testid="zoom-reset" @click=${() => (this.zoom = undefined)}>reset zoom</button>` : ''}
           <button type="button" data-testid="png-plane" aria-label=${`Save ${this.heading} as PNG`} @click=${() => this.savePng()}>PNG</button>
         </div>`
         }
       </header>
-      <div class="plot" data-testid="info-plane" data-points=${p.layers.reduce((n, l) => n + l.points.length, 0)}>
+      <div class="plot" data-testid="info-plane" role="img" aria-label=${planeSummary(p, this.heading)} data-points=${p.layers.reduce((n, l) => n + l.points.length, 0)}
+        data-shown=${p.layers.reduce((n, l, i) => n + (this.hiddenLayers.has(i) ? 0 : shownPoints(l.points, this.upTo).length), 0)}
+        data-x-range=${this.ranges().x.join(',')} data-y-range=${this.ranges().y.join(',')}>
         ${
           p.count === 0 || !p.layers.length || this.note
             ? html`<div class="empty" data-testid="plane-note">${this.note || "Each layer's I(X;T) and I(T;Y) appear here as logged epochs are estimated."}</div>`
             : ''
         }
       </div>
-      <div class="below">
-        <span class="bar" aria-label=${`points coloured by epoch, 0 to ${p.epochs}`}>epoch 0 <span class="gradient" style=${`background: ${epochGradient(this.theme)}`}></span> ${p.epochs}</span>
-        <ul aria-label="layers">
-          ${p.layers.map(
-            (l, i) =>
-              html`<li><span class="sw" style=${`background:${layerColor(i, this.theme)}`}></span>${l.name}${l.binaryOutput ? ' (binary)' : ''}${
-                this.flagged(l, i)
-                  ? html` <span class="flag" title=${this.unreliable?.rule ?? 'the plug-in estimate is near log2 N, where it says little'}>≈ ceiling, unreliable</span>`
-                  : ''
-              }</li>`,
-          )}
-        </ul>
-      </div>
-      <div class="readout" aria-hidden="true">${
+      <plane-legend .plane=${p} theme=${this.theme} .hiddenLayers=${this.hiddenLayers} .upTo=${this.upTo} ?static=${this.static}
+        .flags=${p.layers.map((l, i) => this.flagged(l, i))} rule=${this.unreliable?.rule ?? 'the plug-in estimate is near log2 N, where it says little'}
+        @layer-toggle=${(e: CustomEvent<{ layer: number; isolate: boolean }>) => this.toggleLayer(e.detail.layer, e.detail.isolate)}
+        @scrub=${(e: CustomEvent<{ epoch: number | undefined }>) => (this.upTo = e.detail.epoch)}></plane-legend>
+      <div class="readout" data-testid="plane-readout">${
         h
-          ? `${h.layer} · epoch ${h.point.epoch} · I(X;T) ${formatMetric(h.point.x)} · I(T;Y) ${formatMetric(h.point.y)}${
-              replicas > 1 ? ` (s.d. ${formatMetric(h.point.sx, 2)}, ${formatMetric(h.point.sy, 2)})` : ''
-            }${h.point.unreliable ? ' · near log₂N: unreliable' : ''}`
+          ? readoutText(h, replicas, this.curves)
           : p.layers.some((l) => l.unreliableShare > 0)
             ? 'Hollow points: the estimate is near log₂N, where the plug-in estimate says little (Nothnagel & Geiger).'
             : replicas > 1
               ? `${replicas} replicas: ${this.replicaMode === 'band' ? 'mean, with a ±1 s.d. ellipse' : 'each replica faint, the mean bold'}.`
               : ''
       }</div>
+      ${
+        this.static
+          ? ''
+          : chartTable(
+              `${this.heading}: data`,
+              this.tableOpen,
+              (open) => (this.tableOpen = open),
+              () => ({
+                header: ['layer', 'epoch', 'I(X;T), bits', 'I(T;Y), bits'],
+                rows: planeRows(p),
+              }),
+            )
+      }
     `;
   }
 }

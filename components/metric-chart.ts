@@ -1,5 +1,5 @@
 import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
-import type uPlot from 'uplot';
+import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { chrome, seriesColors, type Theme, withAlpha } from '../src/view/colors.ts';
 import {
@@ -12,6 +12,8 @@ import {
 } from '../src/view/curves.ts';
 import { formatMetric } from '../src/view/format.ts';
 import { flowLegend, legendRows } from '../src/view/legend-layout.ts';
+import { curveRows, curveSummary } from '../src/view/summaries.ts';
+import { chartTable, chartTableStyles } from './chart-table.ts';
 import { controlStyles } from './control-styles.ts';
 import { chartPng } from './uplot-canvas.ts';
 import { UplotController } from './uplot-controller.ts';
@@ -38,7 +40,9 @@ export class MetricChart extends LitElement {
     filename: { type: String },
     runLabels: { attribute: false },
     static: { type: Boolean },
+    cursorEpoch: { attribute: false },
     cursorIdx: { state: true },
+    tableOpen: { state: true },
   };
   declare data: CurveData;
   declare metric: CurveMetric;
@@ -51,7 +55,10 @@ export class MetricChart extends LitElement {
   declare runLabels: string[];
   /** No interactive controls (PNG, log-axis checkboxes): the chart is a figure. */
   declare static: boolean;
+  /** The epoch under the linked cursor (from any chart of the run): a vertical line, and the values there. */
+  declare cursorEpoch?: number | null;
   declare cursorIdx: number | null;
+  declare tableOpen: boolean;
 
   private readonly plot = new UplotController(this, {
     target: () => this.renderRoot.querySelector<HTMLElement>('.plot'),
@@ -77,11 +84,13 @@ export class MetricChart extends LitElement {
     this.runLabels = [];
     this.static = false;
     this.cursorIdx = null;
+    this.tableOpen = false;
   }
 
   static override styles = [
     unsafeCSS(uplotCss),
     controlStyles,
+    chartTableStyles,
     css`
       :host { display: block; min-width: 0; }
       header { display: flex; align-items: center; gap: 0.7rem; margin-bottom: 0.2rem; }
@@ -189,9 +198,15 @@ export class MetricChart extends LitElement {
         setCursor: [
           (u) => {
             const i = u.cursor.idx ?? null;
-            if (i !== this.cursorIdx) this.cursorIdx = i;
+            if (i === this.cursorIdx) return;
+            this.cursorIdx = i;
+            const epoch = i === null ? null : (this.data.x[i] ?? null);
+            this.dispatchEvent(
+              new CustomEvent('epoch-cursor', { detail: { epoch }, bubbles: true, composed: true }),
+            );
           },
         ],
+        draw: [(u) => this.drawCursor(u)],
       },
     };
   }
@@ -208,7 +223,26 @@ export class MetricChart extends LitElement {
   }
 
   override updated(changed: PropertyValues<this>) {
-    this.plot.changed(changed.has('data') || changed.has('epochs'));
+    this.plot.changed(changed.has('data') || changed.has('epochs') || changed.has('cursorEpoch'));
+  }
+
+  /** The linked cursor from another chart: a vertical line at its epoch (this chart's own cursor has uPlot's). */
+  private drawCursor(u: uPlot) {
+    const e = this.cursorEpoch;
+    if (e === undefined || e === null || this.cursorIdx !== null) return;
+    const x = u.valToPos(e, 'x', true);
+    const { top, height, left, width } = u.bbox;
+    if (!(x >= left && x <= left + width)) return;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = chrome(this.theme).text;
+    ctx.lineWidth = uPlot.pxRatio;
+    ctx.setLineDash([4 * uPlot.pxRatio, 3 * uPlot.pxRatio]);
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + height);
+    ctx.stroke();
+    ctx.restore();
   }
 
   private redraw(u: uPlot) {
@@ -267,7 +301,11 @@ export class MetricChart extends LitElement {
   }
 
   override render() {
-    const i = this.cursorIdx;
+    const linked =
+      this.cursorEpoch === undefined || this.cursorEpoch === null
+        ? -1
+        : this.data.x.indexOf(this.cursorEpoch);
+    const i = this.cursorIdx ?? (linked >= 0 ? linked : null);
     const at = (s: CurveSeries) => (i !== null && i < s.mean.length ? s.mean[i] : lastValue(s));
     const epoch = i !== null ? this.data.x[i] : this.data.x[this.data.x.length - 1];
     return html`
@@ -275,7 +313,7 @@ export class MetricChart extends LitElement {
         <h2>${this.heading}</h2>
         ${this.static ? '' : html`<button type="button" data-testid=${`png-${this.metric}`} aria-label=${`Save ${this.heading} as PNG`} @click=${() => this.savePng()}>PNG</button>`}
       </header>
-      <div class="plot" data-testid=${`chart-${this.metric}`}></div>
+      <div class="plot" data-testid=${`chart-${this.metric}`} role="img" aria-label=${curveSummary(this.data, this.heading)} data-cursor-epoch=${i !== null ? String(this.data.x[i]) : ''}></div>
       <div class="foot">
         <ul aria-label=${`${this.heading}${epoch !== undefined ? ` at epoch ${epoch}` : ''}`}>
           ${epoch !== undefined ? html`<li>epoch ${epoch}</li>` : ''}
@@ -286,6 +324,16 @@ export class MetricChart extends LitElement {
         </ul>
         ${this.static ? '' : this.axisControls()}
       </div>
+      ${
+        this.static
+          ? ''
+          : chartTable(
+              `${this.heading}: data`,
+              this.tableOpen,
+              (open) => (this.tableOpen = open),
+              () => curveRows(this.data),
+            )
+      }
     `;
   }
 

@@ -14,7 +14,7 @@ import './run-transport.ts';
 
 /**
  * The playground's stage: the transport and the link on top, then the information plane beside the
- * loss and accuracy curves, all live while the run trains.
+ * loss and accuracy curves, all live while the run trains, with one epoch cursor linked across the three.
  * Properties down: `config`, `transport`, `theme`, `replicaMode`, `logX`, `logY`, `shareUrl`, `disabled`.
  * Events from its children bubble up to the app (transport, save-file, replica-mode, axis-change).
  */
@@ -28,6 +28,7 @@ export class PlaygroundView extends LitElement {
     logY: { type: Boolean },
     shareUrl: { type: String },
     disabled: { type: Boolean },
+    cursorEpoch: { state: true },
   };
   declare config: RunConfig;
   declare transport: TransportView;
@@ -37,6 +38,13 @@ export class PlaygroundView extends LitElement {
   declare logY: boolean;
   declare shareUrl: string;
   declare disabled: boolean;
+  /** The epoch under the cursor of any of the three charts: shown on all of them (view state only). */
+  declare cursorEpoch: number | null;
+
+  constructor() {
+    super();
+    this.cursorEpoch = null;
+  }
 
   static override styles = css`
     :host { display: flex; flex-direction: column; gap: 0.7rem; min-width: 0; }
@@ -56,6 +64,7 @@ export class PlaygroundView extends LitElement {
     const plane = record ? planeData(record) : emptyPlane(this.config.epochs);
     const runs = record ? [{ label: '', record }] : [];
     const opts = { logX: this.logX, logY: this.logY };
+    const curves = { loss: curveData(runs, 'loss', opts), acc: curveData(runs, 'acc', opts) };
     return html`
       <div class="bar">
         <run-transport .view=${t} ?disabled=${this.disabled}></run-transport>
@@ -65,18 +74,18 @@ export class PlaygroundView extends LitElement {
         </div>
         ${t.message ? html`<p class="stop" role="alert" data-testid="run-message">${t.message}</p>` : ''}
       </div>
-      <div class="charts">
+      <div class="charts" @epoch-cursor=${(e: CustomEvent<{ epoch: number | null }>) => (this.cursorEpoch = e.detail.epoch)}>
         <div class="panel">
-          <info-plane .plane=${plane} note=${this.config.network.hidden.length ? '' : NO_HIDDEN_LAYER} theme=${this.theme} replicaMode=${this.replicaMode}
+          <info-plane .plane=${plane} .curves=${curves} .cursorEpoch=${this.cursorEpoch} note=${this.config.network.hidden.length ? '' : NO_HIDDEN_LAYER} theme=${this.theme} replicaMode=${this.replicaMode}
             filename=${exportName({ config: this.config }, 'png', 'information-plane')}></info-plane>
         </div>
         <div class="side">
           <div class="panel">
-            <metric-chart metric="loss" heading="Loss (cross-entropy)" .data=${curveData(runs, 'loss', opts)} .epochs=${this.config.epochs}
+            <metric-chart metric="loss" heading="Loss (cross-entropy)" .data=${curves.loss} .cursorEpoch=${this.cursorEpoch} .epochs=${this.config.epochs}
               ?logX=${this.logX} ?logY=${this.logY} theme=${this.theme} filename=${exportName({ config: this.config }, 'png', 'loss')}></metric-chart>
           </div>
           <div class="panel">
-            <metric-chart metric="acc" heading="Accuracy" .data=${curveData(runs, 'acc', opts)} .epochs=${this.config.epochs}
+            <metric-chart metric="acc" heading="Accuracy" .data=${curves.acc} .cursorEpoch=${this.cursorEpoch} .epochs=${this.config.epochs}
               ?logX=${this.logX} theme=${this.theme} filename=${exportName({ config: this.config }, 'png', 'accuracy')}></metric-chart>
           </div>
         </div>

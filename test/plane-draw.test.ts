@@ -9,6 +9,7 @@ import { chrome } from '../src/view/colors.ts';
 import { flowLegend, legendRows } from '../src/view/legend-layout.ts';
 import type { PlaneData, PlanePoint, PlaneTrajectory } from '../src/view/plane.ts';
 import { drawPlane, type PlaneFrame, shownPoints } from '../src/view/plane-draw.ts';
+import { nearestPoint, panRange, spanRange, valuesAt } from '../src/view/plane-read.ts';
 
 interface Call {
   op: string;
@@ -151,6 +152,60 @@ describe('drawPlane', () => {
       [120, 370],
     ]);
     expect(shownPoints(plane.layers[0].points, 0)).toEqual([]);
+  });
+});
+
+describe('drawPlane marks', () => {
+  it('rings the points of the cursor epoch, one per shown layer, around the point', () => {
+    const { ctx, calls } = recorder();
+    drawPlane(ctx, plane, frame, { theme: 'light', replicaMode: 'band', mark: 5, hidden: new Set([1]) });
+    const rings = calls.filter((c) => c.op === 'arc' && (c.args[2] as number) > 3.4);
+    expect(rings.map((c) => c.args.slice(0, 3))).toEqual([[250, 290, 6.4]]);
+  });
+});
+
+describe('reading the plane', () => {
+  const px = { x: frame.x, y: frame.y };
+  it('finds the shown point nearest the cursor within the radius, mean or replica', () => {
+    expect(nearestPoint(plane, px, 252, 288, { replicaMode: 'band', radius: 14 })).toMatchObject({
+      layer: 0,
+      name: 'hidden 1',
+      replica: null,
+      epoch: 5,
+      x: 2,
+      sx: 0.5,
+    });
+    expect(nearestPoint(plane, px, 700, 100, { replicaMode: 'band', radius: 14 })).toBeUndefined();
+    // The replica's own point (0.1 bit, 10 px, to the right) in paths mode.
+    expect(nearestPoint(plane, px, 261, 290, { replicaMode: 'paths', radius: 4 })).toMatchObject({
+      layer: 0,
+      replica: 0,
+      epoch: 5,
+    });
+    // Hidden layers and points after the scrubbed epoch are not picked.
+    expect(
+      nearestPoint(plane, px, 250, 290, { replicaMode: 'band', radius: 4, hidden: new Set([0]) }),
+    ).toBeUndefined();
+    expect(nearestPoint(plane, px, 350, 130, { replicaMode: 'band', radius: 4, upTo: 5 })).toBeUndefined();
+  });
+
+  it('gives the curves at an epoch, and the ranges of a drag and a pan', () => {
+    const curve = {
+      x: [0, 5, 10],
+      series: [
+        { label: 'train', split: 'train' as const, run: 0, mean: [1, 0.6, null], lo: [], hi: [] },
+        { label: 'test', split: 'test' as const, run: 0, mean: [1.1, 0.7, 0.5], lo: [], hi: [] },
+      ],
+    };
+    expect(valuesAt(curve, 5)).toEqual([
+      { label: 'train', value: 0.6 },
+      { label: 'test', value: 0.7 },
+    ]);
+    expect(valuesAt(curve, 10)).toEqual([{ label: 'test', value: 0.5 }]);
+    expect(valuesAt(curve, 3)).toEqual([]);
+    expect(spanRange(250, 150, (p) => (p - 50) / 100)).toEqual([1, 2]);
+    expect(panRange([0, 10], 50, 500)).toEqual([-1, 9]);
+    expect(panRange([0, 1], 100, 400, true)).toEqual([0.25, 1.25]);
   });
 });
 

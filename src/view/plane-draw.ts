@@ -3,7 +3,7 @@
  * (dashed, labelled), each layer's replicas (a ±1 s.d. ellipse per point, or each replica's faint path),
  * its mean trajectory in the layer's colour, and the points coloured by epoch above every line (oldest
  * first, so the newest stay visible; hollow where the estimate is near log2 N), with the layer's number
- * beside its latest point. A pure function of its inputs (no DOM): the chart element calls it from
+ * beside its latest point, and a ring around the points of the epoch under the linked cursor. A pure function of its inputs (no DOM): the chart element calls it from
  * uPlot's draw hook, and tests call it with a recording context.
  */
 import { chrome, epochColor, layerColor, type Theme, withAlpha } from './colors.ts';
@@ -30,6 +30,8 @@ export interface PlaneLook {
   hidden?: ReadonlySet<number>;
   /** Only points up to this epoch are drawn (the epoch scrubber); all when undefined. */
   upTo?: number;
+  /** The epoch under the linked cursor: its points get a ring. */
+  mark?: number;
 }
 
 /** The points a layer shows under `look.upTo`. */
@@ -139,6 +141,14 @@ export function drawPlane(ctx: CanvasRenderingContext2D, plane: PlaneData, f: Pl
         ctx.lineWidth = 0.8 * pr;
         ctx.stroke();
       }
+    }
+    const marked = look.mark === undefined ? undefined : points.find((p) => p.epoch === look.mark);
+    if (marked) {
+      ctx.strokeStyle = c.text;
+      ctx.lineWidth = 1.5 * pr;
+      ctx.beginPath();
+      ctx.arc(f.x(marked.x), f.y(marked.y), radius + 3 * pr, 0, 2 * Math.PI);
+      ctx.stroke();
     }
     const last = points[points.length - 1];
     if (last) {
