@@ -13,6 +13,7 @@ import { type LinkIssue, serializeLink } from '../src/run/link.ts';
 import { applyPreset, comparisonConfigs, type DnnKind, type PresetName } from '../src/run/presets.ts';
 import { editConfig, type FieldPath } from '../src/view/edit.ts';
 import { stampedName } from '../src/view/export.ts';
+import { keyAction } from '../src/view/keys.ts';
 import { openLink } from '../src/view/open-link.ts';
 import { parseRoute, routeFragment, VIEW_LABELS, VIEWS, type View } from '../src/view/route.ts';
 import './bench-page.ts';
@@ -94,6 +95,17 @@ export class BitplaneApp extends LitElement {
   private compareRun?: RunController;
   private lastLink?: string;
   private readonly onHash = () => this.readLink();
+  /** Space plays or pauses, → steps, R resets the shown run (src/view/keys.ts says when a key is left alone). */
+  private readonly onKey = (e: KeyboardEvent) => {
+    const view = this.view;
+    if (view !== 'playground' && view !== 'compare') return;
+    const t = view === 'playground' ? this.playTransport : this.compareTransport;
+    const target = (e.composedPath()[0] ?? null) as HTMLElement | null;
+    const action = keyAction(e, target, t.state === 'running' || t.state === 'loading');
+    if (!action) return;
+    e.preventDefault();
+    this.onTransport(view, action);
+  };
 
   constructor() {
     super();
@@ -140,12 +152,14 @@ export class BitplaneApp extends LitElement {
     super.connectedCallback();
     this.readLink();
     window.addEventListener('hashchange', this.onHash);
+    window.addEventListener('keydown', this.onKey);
     void this.start();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHash);
+    window.removeEventListener('keydown', this.onKey);
     void this.playRun?.dispose();
     void this.compareRun?.dispose();
     this.gpu?.destroy();

@@ -15,7 +15,7 @@ export function chartTable(
     <summary>Data table</summary>
     ${
       t
-        ? html`<div class="scroll"><table data-testid="chart-table" aria-label=${label}>
+        ? html`<div class="scroll" tabindex="0" role="region" aria-label=${label}><table data-testid="chart-table">
             <thead><tr>${t.header.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
             <tbody>${t.rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody>
           </table></div>`

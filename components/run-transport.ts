@@ -84,12 +84,12 @@ export class RunTransport extends LitElement {
       <div class="buttons">
         ${
           busy
-            ? html`<button type="button" class="play" data-testid="pause" aria-label="Pause after this epoch" @click=${() => this.act('pause')}>❚❚ Pause</button>`
-            : html`<button type="button" class="play" data-testid="play" aria-label="Play: train epoch after epoch" ?disabled=${this.disabled || over}
+            ? html`<button type="button" class="play" data-testid="pause" aria-label="Pause after this epoch" aria-keyshortcuts="Space" title="Pause (Space)" @click=${() => this.act('pause')}>❚❚ Pause</button>`
+            : html`<button type="button" class="play" data-testid="play" aria-label="Play: train epoch after epoch" aria-keyshortcuts="Space" title="Play (Space)" ?disabled=${this.disabled || over}
                 @click=${() => this.act('play')}>▶ Play</button>`
         }
-        <button type="button" data-testid="step" aria-label="Step: train one epoch" ?disabled=${this.disabled || busy || over} @click=${() => this.act('step')}>Step</button>
-        <button type="button" data-testid="reset" aria-label="Reset: discard this run" ?disabled=${this.disabled || v.state === 'idle'} @click=${() => this.act('reset')}>Reset</button>
+        <button type="button" data-testid="step" aria-label="Step: train one epoch" aria-keyshortcuts="ArrowRight" title="Step (→)" ?disabled=${this.disabled || busy || over} @click=${() => this.act('step')}>Step</button>
+        <button type="button" data-testid="reset" aria-label="Reset: discard this run" aria-keyshortcuts="R" title="Reset (R)" ?disabled=${this.disabled || v.state === 'idle'} @click=${() => this.act('reset')}>Reset</button>
       </div>
       <div class="meter">
         <span class="epoch" data-testid="epoch" aria-live="polite">epoch ${v.epoch} / ${v.epochs}</span>
