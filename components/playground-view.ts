@@ -1,11 +1,13 @@
 import { css, html, LitElement } from 'lit';
 import type { RunConfig } from '../src/run/config.ts';
 import type { TransportView } from '../src/run/controller.ts';
+import { runCaption, runTitle } from '../src/view/caption.ts';
 import type { Theme } from '../src/view/colors.ts';
 import { curveData } from '../src/view/curves.ts';
-import { exportName } from '../src/view/export.ts';
+import { exportName, lastEpoch } from '../src/view/export.ts';
 import { emptyPlane, planeData } from '../src/view/plane.ts';
 import './copy-link.ts';
+import './figure-export.ts';
 import type { ReplicaMode } from './info-plane.ts';
 import { NO_HIDDEN_LAYER } from './info-plane.ts';
 import './metric-chart.ts';
@@ -71,6 +73,21 @@ export class PlaygroundView extends LitElement {
         <div class="line">
           <copy-link .url=${this.shareUrl}></copy-link>
           <results-export .runs=${runs}></results-export>
+          <figure-export .input=${
+            record
+              ? {
+                  plane,
+                  loss: curveData(runs, 'loss', { logX: false, logY: false }),
+                  acc: curveData(runs, 'acc', { logX: false, logY: false }),
+                  epochs: this.config.epochs,
+                  runs: 1,
+                  title: runTitle(this.config),
+                  caption: runCaption(this.config, record.adapter.name, this.shareUrl),
+                  theme: this.theme,
+                  replicaMode: this.replicaMode,
+                }
+              : undefined
+          } baseName=${exportName({ config: this.config }, 'x', '', { epoch: record ? lastEpoch(record) : 0 }).slice(0, -2)}></figure-export>
         </div>
         ${t.message ? html`<p class="stop" role="alert" data-testid="run-message">${t.message}</p>` : ''}
       </div>
