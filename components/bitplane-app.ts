@@ -23,6 +23,7 @@ import './gpu-status.ts';
 import type { ReplicaMode } from './info-plane.ts';
 import './link-issues.ts';
 import './playground-view.ts';
+import { PaceController } from './pace-controller.ts';
 import { PreviewController } from './preview-controller.ts';
 import './run-controls.ts';
 import type { TransportAction } from './run-transport.ts';
@@ -90,6 +91,7 @@ export class BitplaneApp extends LitElement {
 
   private readonly themes = new ThemeController(this);
   private readonly previews = new PreviewController(this, () => this.config);
+  private readonly pace = new PaceController(this);
 
   private playRun?: RunController;
   private compareRun?: RunController;
@@ -266,7 +268,10 @@ export class BitplaneApp extends LitElement {
     if (!this.gpu) return undefined;
     if (view === 'playground')
       return (this.playRun ??= new RunController(this.gpu, [this.config], {
-        onUpdate: (v) => (this.playTransport = v),
+        onUpdate: (v) => {
+          this.playTransport = v;
+          this.pace.observe(v, this.config, this.gpu?.adapter);
+        },
       }));
     const { dnn, bnn } = comparisonConfigs(this.config, this.dnnKind);
     return (this.compareRun ??= new RunController(this.gpu, [dnn, bnn], {
@@ -349,7 +354,7 @@ export class BitplaneApp extends LitElement {
             compare
               ? html`<compare-view .dnn=${dnn} .bnn=${bnn} .transport=${this.compareTransport} dnnKind=${this.dnnKind} theme=${this.themes.theme}
                   replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${this.shareUrl} ?disabled=${!this.gpu}></compare-view>`
-              : html`<playground-view .config=${this.config} .transport=${this.playTransport} theme=${this.themes.theme}
+              : html`<playground-view .config=${this.config} .msPerUnit=${this.pace.msPerUnit(this.gpu?.adapter)} .transport=${this.playTransport} theme=${this.themes.theme}
                   replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${this.shareUrl} ?disabled=${!this.gpu}></playground-view>`
           }
         </div>`;

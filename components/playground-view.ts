@@ -1,13 +1,17 @@
 import { css, html, LitElement } from 'lit';
 import type { RunConfig } from '../src/run/config.ts';
 import type { TransportView } from '../src/run/controller.ts';
+import { capacityWarnings, estimateSeconds } from '../src/view/advice.ts';
 import { runCaption, runTitle } from '../src/view/caption.ts';
 import type { Theme } from '../src/view/colors.ts';
 import { curveData } from '../src/view/curves.ts';
 import { exportName, lastEpoch } from '../src/view/export.ts';
+import { formatDuration } from '../src/view/format.ts';
 import { emptyPlane, planeData } from '../src/view/plane.ts';
+import { DATASET_DIMS } from '../src/view/preview.ts';
 import './copy-link.ts';
 import './figure-export.ts';
+import './plane-explainer.ts';
 import type { ReplicaMode } from './info-plane.ts';
 import { NO_HIDDEN_LAYER } from './info-plane.ts';
 import './metric-chart.ts';
@@ -31,6 +35,7 @@ export class PlaygroundView extends LitElement {
     shareUrl: { type: String },
     disabled: { type: Boolean },
     cursorEpoch: { state: true },
+    msPerUnit: { attribute: false },
   };
   declare config: RunConfig;
   declare transport: TransportView;
@@ -42,6 +47,8 @@ export class PlaygroundView extends LitElement {
   declare disabled: boolean;
   /** The epoch under the cursor of any of the three charts: shown on all of them (view state only). */
   declare cursorEpoch: number | null;
+  /** This adapter's measured training pace (ms per work unit), for the estimate before Play. */
+  declare msPerUnit?: number;
 
   constructor() {
     super();
@@ -53,12 +60,21 @@ export class PlaygroundView extends LitElement {
     .bar { display: flex; flex-direction: column; gap: 0.5rem; background: var(--bp-surface); border: 1px solid var(--bp-border); border-radius: 10px; padding: 0.6rem 0.8rem; }
     .line { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
     copy-link { flex: 1 1 18rem; }
+    .warn { margin: 0; padding: 0.35rem 0.7rem; border-radius: 6px; border-left: 4px solid var(--bp-accent); font-size: 0.82rem; }
     .stop { margin: 0; padding: 0.45rem 0.7rem; border-radius: 6px; border-left: 4px solid var(--bp-bad); background: var(--bp-bad-bg); font-size: 0.85rem; }
     .charts { display: grid; grid-template-columns: minmax(0, 1.45fr) minmax(0, 1fr); gap: 0.7rem; }
     .panel { background: var(--bp-surface); border: 1px solid var(--bp-border); border-radius: 10px; padding: 0.55rem 0.7rem 0.4rem; min-width: 0; }
     .side { display: flex; flex-direction: column; gap: 0.7rem; min-width: 0; }
     @media (max-width: 1100px) { .charts { grid-template-columns: minmax(0, 1fr); } }
   `;
+
+  /** Before Play: the run's time on this adapter at the pace measured here, or how to get one. */
+  private estimate(): string {
+    const s = estimateSeconds(this.config, DATASET_DIMS[this.config.data.name], this.msPerUnit);
+    return Number.isFinite(s)
+      ? `about ${formatDuration(s)} on this adapter (at the pace of the last run here)`
+      : 'time estimate: after a first epoch (Step) on this adapter';
+  }
 
   override render() {
     const t = this.transport;
@@ -69,7 +85,10 @@ export class PlaygroundView extends LitElement {
     const curves = { loss: curveData(runs, 'loss', opts), acc: curveData(runs, 'acc', opts) };
     return html`
       <div class="bar">
-        <run-transport .view=${t} ?disabled=${this.disabled}></run-transport>
+        <run-transport .view=${t} ?disabled=${this.disabled} estimate=${this.estimate()}></run-transport>
+        ${capacityWarnings(this.config, DATASET_DIMS[this.config.data.name]).map(
+          (w) => html`<p class="warn" data-testid="capacity-warning">Network too small: ${w}</p>`,
+        )}
         <div class="line">
           <copy-link .url=${this.shareUrl}></copy-link>
           <results-export .runs=${runs}></results-export>
@@ -95,6 +114,7 @@ export class PlaygroundView extends LitElement {
         <div class="panel">
           <info-plane .plane=${plane} .curves=${curves} .cursorEpoch=${this.cursorEpoch} note=${this.config.network.hidden.length ? '' : NO_HIDDEN_LAYER} theme=${this.theme} replicaMode=${this.replicaMode}
             filename=${exportName({ config: this.config }, 'png', 'information-plane')}></info-plane>
+          <plane-explainer></plane-explainer>
         </div>
         <div class="side">
           <div class="panel">

@@ -24,11 +24,14 @@ export class RunTransport extends LitElement {
     view: { attribute: false },
     disabled: { type: Boolean },
     waited: { state: true },
+    estimate: { type: String },
   };
   declare view: TransportView;
   declare disabled: boolean;
   /** Seconds spent preparing so far (a clock that runs while the run is being prepared). */
   declare waited: number;
+  /** Shown before the run starts: its estimated time on this adapter, or how to get one. */
+  declare estimate: string;
   private loadingSince = 0;
   private clock?: ReturnType<typeof setInterval>;
 
@@ -36,6 +39,7 @@ export class RunTransport extends LitElement {
     super();
     this.disabled = false;
     this.waited = 0;
+    this.estimate = '';
   }
 
   override willUpdate() {
@@ -68,7 +72,7 @@ export class RunTransport extends LitElement {
       progress { flex: 1; height: 0.55rem; accent-color: var(--bp-accent); }
       .epoch { font-weight: 600; white-space: nowrap; }
       .muted { color: var(--bp-muted); white-space: nowrap; }
-      [data-testid='run-stage'] { white-space: normal; }
+      [data-testid='run-stage'], .estimate { white-space: normal; }
     `,
   ];
 
@@ -98,7 +102,9 @@ export class RunTransport extends LitElement {
         ${
           v.state === 'loading'
             ? html`<span class="muted" data-testid="run-stage">${formatDuration(this.waited)} · ${v.stage ?? 'starting'}</span>`
-            : html`<span class="muted">${formatDuration(v.elapsed_s)} · ETA ${v.state === 'idle' ? '–' : formatDuration(v.eta_s)}</span>`
+            : v.state === 'idle' && this.estimate
+              ? html`<span class="muted estimate" data-testid="run-estimate">${this.estimate}</span>`
+              : html`<span class="muted">${formatDuration(v.elapsed_s)} · ETA ${v.state === 'idle' ? '–' : formatDuration(v.eta_s)}</span>`
         }
       </div>
     `;

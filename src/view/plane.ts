@@ -2,7 +2,7 @@
  * The information plane's data, shaped from a result record for drawing: per layer, a trajectory over
  * the logged epochs of (I(X;T), I(T;Y)) in bits, as the mean over replicas with its spread (standard
  * deviation over replicas, per axis) and every replica's own path; which points sit near the log2 N
- * ceiling (the plug-in estimate says little there: SCIENCE.md §3); the ceilings; and the axis ranges.
+ * ceiling (the plug-in estimate says little there: docs/METHOD.md §3); the ceilings; and the axis ranges.
  *
  *   record.info.ixt / ity          [replica][logged epoch][k]       (aligned with record.epochs; k indexes
  *                                                                    info.layers, the estimated layers)

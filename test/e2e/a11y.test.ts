@@ -84,7 +84,8 @@ describe('accessibility', () => {
     expect(await page.getByTestId('chart-table').count()).toBe(0);
     await page.locator('info-plane summary').click();
     const rows = page.locator('info-plane [data-testid="chart-table"] tbody tr');
-    expect(await rows.count()).toBe(Number(await plane.getAttribute('data-points')));
+    const points = Number(await plane.getAttribute('data-points'));
+    await expect.poll(() => rows.count()).toBe(points);
     expect(await seriousViolations(page)).toEqual([]);
     // On a control (the table's summary has the focus now) R is the control's; on the page it resets.
     await page.keyboard.press('r');
