@@ -12,8 +12,6 @@ import { RunController, type TransportView } from '../src/run/controller.ts';
 import { type LinkIssue, serializeLink } from '../src/run/link.ts';
 import { applyPreset, comparisonConfigs, type DnnKind, type PresetName } from '../src/run/presets.ts';
 import { editConfig, type FieldPath } from '../src/view/edit.ts';
-import { stampedName } from '../src/view/export.ts';
-import { keyAction } from '../src/view/keys.ts';
 import { openLink } from '../src/view/open-link.ts';
 import { parseRoute, routeFragment, VIEW_LABELS, VIEWS, type View } from '../src/view/route.ts';
 import './bench-page.ts';
@@ -25,11 +23,13 @@ import './link-issues.ts';
 import './playground-view.ts';
 import { PaceController } from './pace-controller.ts';
 import { PreviewController } from './preview-controller.ts';
+import { saveFile } from './save-file.ts';
 import './run-controls.ts';
 import type { TransportAction } from './run-transport.ts';
 import { ThemeController } from './theme-controller.ts';
 import './theme-toggle.ts';
 import type { ThemeSetting } from './theme-toggle.ts';
+import { TransportKeys } from './transport-keys.ts';
 
 const idle = (epochs: number): TransportView => ({
   state: 'idle',
@@ -97,17 +97,6 @@ export class BitplaneApp extends LitElement {
   private compareRun?: RunController;
   private lastLink?: string;
   private readonly onHash = () => this.readLink();
-  /** Space plays or pauses, → steps, R resets the shown run (src/view/keys.ts says when a key is left alone). */
-  private readonly onKey = (e: KeyboardEvent) => {
-    const view = this.view;
-    if (view !== 'playground' && view !== 'compare') return;
-    const t = view === 'playground' ? this.playTransport : this.compareTransport;
-    const target = (e.composedPath()[0] ?? null) as HTMLElement | null;
-    const action = keyAction(e, target, t.state === 'running' || t.state === 'loading');
-    if (!action) return;
-    e.preventDefault();
-    this.onTransport(view, action);
-  };
 
   constructor() {
     super();
@@ -123,6 +112,19 @@ export class BitplaneApp extends LitElement {
     this.replicaMode = 'band';
     this.logX = false;
     this.logY = false;
+    // Space, → and R drive the shown run (the controller is held by the element: addController).
+    new TransportKeys(
+      this,
+      () =>
+        this.view === 'playground'
+          ? this.playTransport
+          : this.view === 'compare'
+            ? this.compareTransport
+            : undefined,
+      (action) => {
+        if (this.view === 'playground' || this.view === 'compare') this.onTransport(this.view, action);
+      },
+    );
   }
 
   static override styles = css`
@@ -154,14 +156,12 @@ export class BitplaneApp extends LitElement {
     super.connectedCallback();
     this.readLink();
     window.addEventListener('hashchange', this.onHash);
-    window.addEventListener('keydown', this.onKey);
     void this.start();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHash);
-    window.removeEventListener('keydown', this.onKey);
     void this.playRun?.dispose();
     void this.compareRun?.dispose();
     this.gpu?.destroy();
@@ -304,20 +304,6 @@ export class BitplaneApp extends LitElement {
     else void run.step();
   }
 
-  // ---- files ----------------------------------------------------------------------------------
-
-  /** Saves an export under its name with the time of saving added: a second export never overwrites the first. */
-  private saveFile(blob: Blob, name: string) {
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = stampedName(name, new Date());
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
-
   // ---- render --------------------------------------------------------------------------------
 
   private renderView() {
@@ -383,7 +369,7 @@ export class BitplaneApp extends LitElement {
           : ''
       }
       <link-issues .issues=${this.linkIssues} ?refused=${this.linkRefused} @dismiss=${() => (this.linkIssues = [])}></link-issues>
-      <main @save-file=${(e: CustomEvent<{ blob: Blob; name: string }>) => this.saveFile(e.detail.blob, e.detail.name)}>${this.renderView()}</main>
+      <main @save-file=${(e: CustomEvent<{ blob: Blob; name: string }>) => saveFile(e.detail.blob, e.detail.name)}>${this.renderView()}</main>
     `;
   }
 }

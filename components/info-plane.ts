@@ -5,17 +5,11 @@ import { chrome, layerColor, type Theme } from '../src/view/colors.ts';
 import type { CurveData } from '../src/view/curves.ts';
 import type { PlaneData, PlanePoint, PlaneTrajectory } from '../src/view/plane.ts';
 import { drawPlane, shownPoints } from '../src/view/plane-draw.ts';
-import {
-  nearestPoint,
-  type PlaneHit,
-  panRange,
-  type Range,
-  readoutText,
-  spanRange,
-} from '../src/view/plane-read.ts';
+import { nearestPoint, type PlaneHit, type Range, readoutText } from '../src/view/plane-read.ts';
 import { planeRows, planeSummary } from '../src/view/summaries.ts';
 import { chartTable, chartTableStyles } from './chart-table.ts';
 import { controlStyles } from './control-styles.ts';
+import { attachPan, selectionZoom, type Zoom } from './plane-zoom.ts';
 import './plane-legend.ts';
 import { planeFoot } from './plane-png.ts';
 import { chartPng } from './uplot-canvas.ts';
@@ -89,7 +83,7 @@ export class InfoPlane extends LitElement {
   /** The scrubbed epoch; undefined: live, everything so far. */
   declare upTo?: number;
   /** The zoomed (or panned) ranges; undefined: the full ranges. */
-  declare zoom?: { x: Range; y: Range };
+  declare zoom?: Zoom;
   declare tableOpen: boolean;
 
   private readonly plot = new UplotController(this, {
@@ -109,8 +103,12 @@ export class InfoPlane extends LitElement {
         u.ctx.font = `${weight}${11 * uPlot.pxRatio}px system-ui, sans-serif`;
         u.ctx.measureText('log₂N = 12.5 H(Y) = 0.999 out 123456789');
       }
-      u.over.addEventListener('dblclick', () => (this.zoom = undefined));
-      u.over.addEventListener('mousedown', (e) => this.startPan(u, e), { capture: true });
+      if (!this.static)
+        attachPan(
+          u,
+          () => this.ranges(),
+          (z) => (this.zoom = z),
+        );
     },
   });
 
@@ -148,38 +146,6 @@ export class InfoPlane extends LitElement {
 
   private ranges(): { x: Range; y: Range } {
     return this.zoom ?? { x: this.xRange ?? this.plane.xRange, y: this.yRange ?? this.plane.yRange };
-  }
-
-  /** Shift-drag pans (a plain drag selects the area to zoom into: uPlot's selection, see `zoomTo`). */
-  private startPan(u: uPlot, down: MouseEvent) {
-    if (!down.shiftKey || this.static) return;
-    down.preventDefault();
-    down.stopImmediatePropagation();
-    const start = this.ranges();
-    const { width, height } = u.over.getBoundingClientRect();
-    const move = (e: MouseEvent) => {
-      this.zoom = {
-        x: panRange(start.x, e.clientX - down.clientX, width),
-        y: panRange(start.y, e.clientY - down.clientY, height, true),
-      };
-    };
-    const up = () => {
-      window.removeEventListener('mousemove', move);
-      window.removeEventListener('mouseup', up);
-    };
-    window.addEventListener('mousemove', move);
-    window.addEventListener('mouseup', up);
-  }
-
-  /** A dragged selection becomes the zoomed ranges (a click, a tiny selection, does nothing). */
-  private zoomTo(u: uPlot) {
-    const { left, top, width, height } = u.select;
-    if (width > 4 && height > 4 && !this.static)
-      this.zoom = {
-        x: spanRange(left, left + width, (p) => u.posToVal(p, 'x')),
-        y: spanRange(top + height, top, (p) => u.posToVal(p, 'y')),
-      };
-    if (width || height) u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
   }
 
   private data(): uPlot.AlignedData {
@@ -232,7 +198,12 @@ export class InfoPlane extends LitElement {
       hooks: {
         draw: [(u) => this.draw(u)],
         setCursor: [(u) => this.pick(u)],
-        setSelect: [(u) => this.zoomTo(u)],
+        setSelect: [
+          (u) => {
+            const z = selectionZoom(u);
+            if (z) this.zoom = z;
+          },
+        ],
       },
     };
   }
