@@ -3,12 +3,14 @@ import { live } from 'lit/directives/live.js';
 import type { RunConfig } from '../src/run/config.ts';
 import type { TransportView } from '../src/run/controller.ts';
 import { type DnnKind, PRESET_LABELS } from '../src/run/presets.ts';
+import { runCaption, runTitle } from '../src/view/caption.ts';
 import type { Theme } from '../src/view/colors.ts';
 import { curveData } from '../src/view/curves.ts';
-import { exportName } from '../src/view/export.ts';
+import { exportName, lastEpoch } from '../src/view/export.ts';
 import { emptyPlane, planeData, sharedRanges } from '../src/view/plane.ts';
 import { controlStyles } from './control-styles.ts';
 import './copy-link.ts';
+import './figure-export.ts';
 import type { ReplicaMode } from './info-plane.ts';
 import { NO_HIDDEN_LAYER } from './info-plane.ts';
 import './metric-chart.ts';
@@ -102,6 +104,29 @@ export class CompareView extends LitElement {
         <div class="line">
           <copy-link .url=${this.shareUrl}></copy-link>
           <results-export .runs=${runs}></results-export>
+          ${
+            dnnRec && bnnRec
+              ? [
+                  { label: 'DNN', config: this.dnn, plane: dnnPlane, record: dnnRec, net: this.dnnKind },
+                  { label: 'BNN', config: this.bnn, plane: bnnPlane, record: bnnRec, net: 'bnn' },
+                ].map(
+                  (
+                    r,
+                  ) => html`<figure-export label=${r.label} baseName=${exportName({ config: r.config }, 'x', '', { net: `${r.net}-in-${this.dnnKind}-vs-bnn`, epoch: lastEpoch(r.record) }).slice(0, -2)}
+                    .input=${{
+                      plane: { ...r.plane, xRange: shared.xRange, yRange: shared.yRange },
+                      loss: curveData(runs, 'loss', { logX: false, logY: false }),
+                      acc: curveData(runs, 'acc', { logX: false, logY: false }),
+                      epochs: this.bnn.epochs,
+                      runs: 2,
+                      title: `${r.label}: ${runTitle(r.config)} (with the ${r.label === 'DNN' ? 'BNN' : 'DNN'}'s curves)`,
+                      caption: runCaption(r.config, r.record.adapter.name, this.shareUrl),
+                      theme: this.theme,
+                      replicaMode: this.replicaMode,
+                    }}></figure-export>`,
+                )
+              : ''
+          }
         </div>
         ${t.message ? html`<p class="stop" role="alert" data-testid="run-message">${t.message}</p>` : ''}
       </div>

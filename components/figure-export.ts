@@ -17,23 +17,27 @@ type Format = keyof typeof FORMATS;
  * SVG or as PNG at 2× or 3×, each carrying its caption (dataset, network, epochs, replicas, seed,
  * estimator, adapter, link). Drawn by src/view/figure-draw.ts, not copied from the screen.
  * Properties down: `input` (the figure's data, caption and look; undefined before a run), `baseName`
- * (the file name without extension). Events up: `save-file` ({ blob, name }).
+ * (the file name without extension), `label` (which run, in the comparison). Events up: `save-file` ({ blob, name }).
  */
 export class FigureExport extends LitElement {
   static override properties = {
     input: { attribute: false },
     baseName: { type: String },
+    label: { type: String },
     kind: { state: true },
     format: { state: true },
   };
   declare input?: FigureInput;
   declare baseName: string;
+  /** Which run, where there are several (the comparison's 'DNN', 'BNN'). */
+  declare label: string;
   declare kind: FigureKind;
   declare format: Format;
 
   constructor() {
     super();
     this.baseName = 'bitplane';
+    this.label = '';
     this.kind = 'figure';
     this.format = 'svg';
   }
@@ -76,11 +80,12 @@ export class FigureExport extends LitElement {
   }
 
   override render() {
-    return html`<span>Figure</span>
-      <select aria-label="figure content" data-testid="figure-kind" @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as FigureKind)}>
+    const which = this.label ? ` ${this.label}` : '';
+    return html`<span>Figure${which}</span>
+      <select aria-label=${`figure${which} content`} data-testid="figure-kind" @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as FigureKind)}>
         ${Object.entries(KINDS).map(([k, label]) => html`<option value=${k} ?selected=${k === this.kind}>${label}</option>`)}
       </select>
-      <select aria-label="figure format" data-testid="figure-format" @change=${(e: Event) => (this.format = (e.target as HTMLSelectElement).value as Format)}>
+      <select aria-label=${`figure${which} format`} data-testid="figure-format" @change=${(e: Event) => (this.format = (e.target as HTMLSelectElement).value as Format)}>
         ${Object.entries(FORMATS).map(([k, label]) => html`<option value=${k} ?selected=${k === this.format}>${label}</option>`)}
       </select>
       <button type="button" data-testid="figure-export" ?disabled=${!this.input} @click=${() => this.export()}>Save figure</button>`;

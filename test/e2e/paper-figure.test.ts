@@ -65,4 +65,33 @@ describe('figures for a paper', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("the comparison saves a figure per run, each with both runs' curves", async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${app.url}#compare&v=1&replicas=1&epochs=2`);
+    await page.getByTestId('adapter').waitFor({ timeout: 60_000 });
+    await page.getByTestId('play').click();
+    await expect
+      .poll(() => page.getByTestId('run-state').getAttribute('data-state'), { timeout: 120_000 })
+      .toBe('done');
+    const bnn = page.locator('compare-view figure-export[label="BNN"]');
+    await bnn.getByTestId('figure-format').selectOption('svg');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      bnn.getByTestId('figure-export').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(
+      /^bitplane-bits12-bnn-in-dnn-tanh-vs-bnn-seed1-ep2-figure-\d{8}-\d{6}\.svg$/,
+    );
+    const text = readFileSync((await download.path())!, 'utf8');
+    expect(text).toContain(
+      ">BNN: bitplane · bits12 · 10-7-5-4-3 (binary weights, ste_sign, batch norm) (with the DNN's curves)</text>",
+    );
+    for (const label of ['DNN train', 'DNN test', 'BNN train', 'BNN test'])
+      expect(text).toContain(`>${label}</text>`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
