@@ -14,6 +14,7 @@ import { applyPreset, comparisonConfigs, type DnnKind, type PresetName } from '.
 import { editConfig, type FieldPath } from '../src/view/edit.ts';
 import { openLink } from '../src/view/open-link.ts';
 import { parseRoute, routeFragment, VIEW_LABELS, VIEWS, type View } from '../src/view/route.ts';
+import './app-header.ts';
 import './bench-page.ts';
 import './checks-page.ts';
 import './compare-view.ts';
@@ -27,7 +28,6 @@ import { saveFile } from './save-file.ts';
 import './run-controls.ts';
 import type { TransportAction } from './run-transport.ts';
 import { ThemeController } from './theme-controller.ts';
-import './theme-toggle.ts';
 import type { ThemeSetting } from './theme-toggle.ts';
 import { TransportKeys } from './transport-keys.ts';
 
@@ -129,15 +129,6 @@ export class BitplaneApp extends LitElement {
 
   static override styles = css`
     :host { display: block; max-width: 1440px; margin: 0 auto; padding: 0.6rem 1.1rem 2rem; box-sizing: border-box; }
-    .top { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 1.2rem; margin-bottom: 0.5rem; }
-    h1 { margin: 0; font-size: 1.35rem; letter-spacing: -0.01em; }
-    h1 span { color: var(--bp-accent); }
-    .tagline { margin: 0; color: var(--bp-muted); font-size: 0.85rem; flex: 1 1 20rem; }
-    nav { display: flex; gap: 0.2rem; flex-wrap: wrap; }
-    nav a { color: var(--bp-text); text-decoration: none; padding: 0.3rem 0.7rem; border-radius: 999px; font-size: 0.88rem; border: 1px solid transparent; }
-    nav a:hover { border-color: var(--bp-border); }
-    nav a[aria-current='page'] { background: var(--bp-accent); color: var(--bp-on-accent); }
-    nav a:focus-visible { outline: 2px solid var(--bp-accent); outline-offset: 1px; }
     .status { font-size: 0.78rem; color: var(--bp-muted); margin: -0.2rem 0 0.6rem; }
     link-issues { display: block; margin-bottom: 0.6rem; }
     .notice { display: flex; gap: 0.8rem; align-items: center; justify-content: space-between; margin: 0 0 0.6rem; padding: 0.4rem 0.7rem; border: 1px solid var(--bp-border); border-left: 4px solid var(--bp-accent); border-radius: 6px; background: var(--bp-surface); font-size: 0.85rem; }
@@ -350,17 +341,9 @@ export class BitplaneApp extends LitElement {
 
   override render() {
     return html`
-      <header class="top">
-        <h1>bit<span>plane</span></h1>
-        <p class="tagline">Binary and float neural networks trained in hand-written WGSL on your GPU, each layer followed through the information plane.</p>
-        <nav aria-label="Views">
-          ${VIEWS.map(
-            (v) => html`<a href=${`#${this.fragment(v)}`} aria-current=${this.view === v ? 'page' : 'false'}
-              data-testid=${v === 'bench' ? 'bench-link' : `view-${v}`}>${VIEW_LABELS[v]}</a>`,
-          )}
-        </nav>
-        <theme-toggle setting=${this.themes.setting} @theme-setting=${(e: CustomEvent<{ setting: ThemeSetting }>) => this.themes.set(e.detail.setting)}></theme-toggle>
-      </header>
+      <app-header view=${this.view} themeSetting=${this.themes.setting}
+        .hrefs=${Object.fromEntries(VIEWS.map((v) => [v, `#${this.fragment(v)}`]))}
+        @theme-setting=${(e: CustomEvent<{ setting: ThemeSetting }>) => this.themes.set(e.detail.setting)}></app-header>
       <div class="status"><gpu-status compact .adapter=${this.gpu?.adapter} .note=${this.gpu?.note} .error=${this.gpuError}></gpu-status></div>
       ${
         this.notice
