@@ -52,9 +52,9 @@ export class BenchPage extends LitElement {
   }
 
   static override styles = css`
-    :host { display: block; }
-    form { display: grid; grid-template-columns: max-content 1fr; gap: 0.35rem 0.8rem; align-items: center; margin: 0.8rem 0; }
-    fieldset { border: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.2rem 0.9rem; }
+    :host { display: block; min-width: 0; }
+    form { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.35rem 0.8rem; align-items: center; margin: 0.8rem 0; }
+    fieldset { border: none; padding: 0; margin: 0; min-width: 0; display: flex; flex-wrap: wrap; gap: 0.2rem 0.9rem; }
     input[type='text'] { font: inherit; width: 22rem; max-width: 100%; }
     input[type='number'] { font: inherit; width: 6rem; }
     button { font: inherit; padding: 0.3rem 0.8rem; }
@@ -64,6 +64,9 @@ export class BenchPage extends LitElement {
     .bad { color: var(--bp-bad, #b00020); }
     .muted { opacity: 0.75; }
     pre { overflow-x: auto; font-size: 0.82em; }
+    /* The table scrolls inside its own box: the page never grows wider than the window. */
+    .scroll { overflow-x: auto; max-width: 100%; }
+    @media (max-width: 600px) { form { grid-template-columns: minmax(0, 1fr); } }
   `;
 
   /** The settings as the form shows them now (invalid fields are reported, the link's value kept). */
@@ -181,7 +184,7 @@ export class BenchPage extends LitElement {
   }
 
   private renderTable() {
-    return html`<table data-testid="bench-table">
+    return html`<div class="scroll"><table data-testid="bench-table">
       <thead><tr>${TABLE_COLUMNS.map((c) => html`<th>${c}</th>`)}</tr></thead>
       <tbody>${this.rows.map(
         (
@@ -190,7 +193,7 @@ export class BenchPage extends LitElement {
           ${measurementCells(m).map((c, i) => html`<td class=${i >= 3 && i <= 8 ? 'num' : ''}>${c}</td>`)}
         </tr>`,
       )}</tbody>
-    </table>`;
+    </table></div>`;
   }
 
   private renderRecord(r: BenchRecord) {

@@ -6,37 +6,31 @@ import {
   type SettingsIssue,
 } from '../src/bench/settings.ts';
 import { type ConfigIssue, defaultConfig, type RunConfig } from '../src/config/run-config.ts';
-import { bits12Dataset } from '../src/data/bits12.ts';
-import { DATASET_SOURCES, loadDataset } from '../src/data/load.ts';
-import { TOY_NAMES, toyDataset } from '../src/data/toys.ts';
-import type { DatasetName } from '../src/data/types.ts';
+import { DATASET_SOURCES } from '../src/data/load.ts';
 import { acquireGpu, type Gpu } from '../src/gpu/device.ts';
-import { KERNEL_CHECKS } from '../src/kernels/index.ts';
-import { type CheckResult, runChecks } from '../src/kernels/run-checks.ts';
 import { RunController, type TransportView } from '../src/run/controller.ts';
-import { type LinkIssue, parseLink, serializeLink } from '../src/run/link.ts';
+import { type LinkIssue, serializeLink } from '../src/run/link.ts';
 import { applyPreset, comparisonConfigs, type DnnKind, type PresetName } from '../src/run/presets.ts';
-import { Rng } from '../src/util/rng.ts';
-import type { Theme } from '../src/view/colors.ts';
 import { editConfig, type FieldPath } from '../src/view/edit.ts';
-import { type PreviewImage, previewImage } from '../src/view/preview.ts';
+import { openLink } from '../src/view/open-link.ts';
 import { parseRoute, routeFragment, VIEW_LABELS, VIEWS, type View } from '../src/view/route.ts';
 import { uploadedDataFiles } from './data-upload.ts';
+import './app-header.ts';
 import './bench-page.ts';
+import './checks-page.ts';
 import './compare-view.ts';
-import './dataset-list.ts';
 import './gpu-status.ts';
 import type { ReplicaMode } from './info-plane.ts';
-import './kernel-checks.ts';
 import './link-issues.ts';
 import './playground-view.ts';
+import { PaceController } from './pace-controller.ts';
+import { PreviewController } from './preview-controller.ts';
+import { saveFile } from './save-file.ts';
 import './run-controls.ts';
 import type { TransportAction } from './run-transport.ts';
-import './theme-toggle.ts';
+import { ThemeController } from './theme-controller.ts';
 import type { ThemeSetting } from './theme-toggle.ts';
-
-const THEME_KEY = 'bitplane-theme';
-const PREVIEW_SAMPLES = 600;
+import { TransportKeys } from './transport-keys.ts';
 
 const idle = (epochs: number): TransportView => ({
   state: 'idle',
@@ -50,8 +44,10 @@ const idle = (epochs: number): TransportView => ({
 
 /**
  * The app's root and entry module. It alone owns state — the device, the run configuration (mirrored in
- * the URL fragment), the runs, the check results, the theme — and passes it down; children ask for
- * changes with events. It is the only module that touches `location`, `history` and the document.
+ * the URL fragment), the runs — and passes it down; children ask for changes with events. It is the
+ * only module that touches `location` and `history`. The theme (ThemeController) and the dataset
+ * previews (PreviewController) are its controllers; the self-check and the benchmarks are pages of
+ * their own (<checks-page>, <bench-page>).
  *
  * Views (src/view/route.ts): the playground (default), DNN vs BNN, the kernel benchmarks, the self-check.
  */
@@ -59,12 +55,12 @@ export class BitplaneApp extends LitElement {
   static override properties = {
     gpu: { state: true },
     gpuError: { state: true },
-    results: { state: true },
-    running: { state: true },
     bench: { state: true },
     view: { state: true },
     config: { state: true },
     linkIssues: { state: true },
+    linkRefused: { state: true },
+    notice: { state: true },
     formIssues: { state: true },
     playTransport: { state: true },
     compareTransport: { state: true },
@@ -72,20 +68,19 @@ export class BitplaneApp extends LitElement {
     replicaMode: { state: true },
     logX: { state: true },
     logY: { state: true },
-    themeSetting: { state: true },
-    theme: { state: true },
-    previews: { state: true },
   };
   declare gpu?: Gpu;
   declare gpuError?: string;
-  declare results: CheckResult[];
-  declare running: boolean;
   /** The benchmark view's settings (from the link), when the link asks for it (`#bench&…`). */
   declare bench?: { settings: BenchSettings; issues: SettingsIssue[] };
   declare view: View;
   declare config: RunConfig;
   /** What the link the page was opened with got wrong (the rest of it was applied). */
   declare linkIssues: LinkIssue[];
+  /** The link was refused as a whole (another link version): nothing of it was applied. */
+  declare linkRefused: boolean;
+  /** Said when leaving a view paused its run (training needs the page's attention: it does not go on unseen). */
+  declare notice: string;
   /** What the last edit of a control got wrong (it was not applied). */
   declare formIssues: ConfigIssue[];
   declare playTransport: TransportView;
@@ -94,27 +89,23 @@ export class BitplaneApp extends LitElement {
   declare replicaMode: ReplicaMode;
   declare logX: boolean;
   declare logY: boolean;
-  declare themeSetting: ThemeSetting;
-  declare theme: Theme;
-  declare previews: Partial<Record<DatasetName, PreviewImage>>;
+
+  private readonly themes = new ThemeController(this);
+  private readonly previews = new PreviewController(this, () => this.config);
+  private readonly pace = new PaceController(this);
 
   private playRun?: RunController;
   private compareRun?: RunController;
   private lastLink?: string;
-  private toyPreviewKey = '';
-  private loadingPreviews = new Set<DatasetName>();
   private readonly onHash = () => this.readLink();
-  private readonly dark =
-    typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
-  private readonly onScheme = () => this.applyTheme();
 
   constructor() {
     super();
-    this.results = [];
-    this.running = false;
     this.view = 'playground';
     this.config = defaultConfig();
     this.linkIssues = [];
+    this.linkRefused = false;
+    this.notice = '';
     this.formIssues = [];
     this.playTransport = idle(this.config.epochs);
     this.compareTransport = idle(this.config.epochs);
@@ -122,24 +113,27 @@ export class BitplaneApp extends LitElement {
     this.replicaMode = 'band';
     this.logX = false;
     this.logY = false;
-    this.themeSetting = 'auto';
-    this.theme = 'light';
-    this.previews = {};
+    // Space, → and R drive the shown run (the controller is held by the element: addController).
+    new TransportKeys(
+      this,
+      () =>
+        this.view === 'playground'
+          ? this.playTransport
+          : this.view === 'compare'
+            ? this.compareTransport
+            : undefined,
+      (action) => {
+        if (this.view === 'playground' || this.view === 'compare') this.onTransport(this.view, action);
+      },
+    );
   }
 
   static override styles = css`
     :host { display: block; max-width: 1440px; margin: 0 auto; padding: 0.6rem 1.1rem 2rem; box-sizing: border-box; }
-    .top { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 1.2rem; margin-bottom: 0.5rem; }
-    h1 { margin: 0; font-size: 1.35rem; letter-spacing: -0.01em; }
-    h1 span { color: var(--bp-accent); }
-    .tagline { margin: 0; color: var(--bp-muted); font-size: 0.85rem; flex: 1 1 20rem; }
-    nav { display: flex; gap: 0.2rem; flex-wrap: wrap; }
-    nav a { color: var(--bp-text); text-decoration: none; padding: 0.3rem 0.7rem; border-radius: 999px; font-size: 0.88rem; border: 1px solid transparent; }
-    nav a:hover { border-color: var(--bp-border); }
-    nav a[aria-current='page'] { background: var(--bp-accent); color: var(--bp-on-accent); }
-    nav a:focus-visible { outline: 2px solid var(--bp-accent); outline-offset: 1px; }
     .status { font-size: 0.78rem; color: var(--bp-muted); margin: -0.2rem 0 0.6rem; }
     link-issues { display: block; margin-bottom: 0.6rem; }
+    .notice { display: flex; gap: 0.8rem; align-items: center; justify-content: space-between; margin: 0 0 0.6rem; padding: 0.4rem 0.7rem; border: 1px solid var(--bp-border); border-left: 4px solid var(--bp-accent); border-radius: 6px; background: var(--bp-surface); font-size: 0.85rem; }
+    .notice button { font: inherit; background: none; border: none; color: inherit; cursor: pointer; }
     .layout { display: grid; grid-template-columns: 23.5rem minmax(0, 1fr); gap: 0.9rem; align-items: start; }
     .layout > run-controls { position: sticky; top: 0.5rem; max-height: calc(100vh - 1rem); overflow-y: auto; scrollbar-width: thin; padding-right: 0.2rem; }
     h2 { font-size: 1.1rem; margin-top: 1.2rem; }
@@ -152,24 +146,14 @@ export class BitplaneApp extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    try {
-      const saved = localStorage.getItem(THEME_KEY);
-      if (saved === 'light' || saved === 'dark' || saved === 'auto') this.themeSetting = saved;
-    } catch {
-      // storage may be unavailable (private mode): stay with the system's choice
-    }
-    this.applyTheme();
-    this.dark?.addEventListener('change', this.onScheme);
     this.readLink();
     window.addEventListener('hashchange', this.onHash);
-    this.updatePreviews();
     void this.start();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHash);
-    this.dark?.removeEventListener('change', this.onScheme);
     void this.playRun?.dispose();
     void this.compareRun?.dispose();
     this.gpu?.destroy();
@@ -190,7 +174,6 @@ export class BitplaneApp extends LitElement {
       this.playRun?.fail(message);
       this.compareRun?.fail(message);
     });
-    if (this.view === 'checks') await this.check(true);
   }
 
   // ---- links and views -------------------------------------------------------------------------
@@ -200,27 +183,36 @@ export class BitplaneApp extends LitElement {
     const route = parseRoute(location.hash);
     const leaving = this.view;
     this.view = route.view;
-    if (leaving !== this.view) {
-      if (leaving === 'playground') this.playRun?.pause();
-      if (leaving === 'compare') this.compareRun?.pause();
-    }
+    if (leaving !== this.view) this.pauseOnLeaving(leaving);
     this.bench = route.view === 'bench' ? parseBenchFragment(location.hash) : undefined;
     if ((route.view === 'playground' || route.view === 'compare') && route.rest !== this.lastLink) {
       this.lastLink = route.rest;
       this.applyLink(route.rest, false);
     }
-    if (route.view === 'checks' && this.gpu && !this.results.length && !this.running) void this.check(true);
   }
 
   /**
    * Applies a run link (the fragment after the view): what it gets wrong is shown, the rest becomes the
-   * configuration. An opened link (`write` false: it is in the URL already) changes nothing when it
-   * equals the current configuration; a loaded paper experiment always applies, as an edit does.
+   * configuration; a link of another version is refused whole (src/view/open-link.ts). An opened link
+   * (`write` false: it is in the URL already) changes nothing when it equals the current configuration;
+   * a loaded paper experiment always applies, as an edit does.
    */
   private applyLink(link: string, write: boolean) {
-    const { config, issues } = parseLink(link);
+    const { config, issues, refused } = openLink(link);
     this.linkIssues = issues;
+    this.linkRefused = refused;
+    if (!config) return;
     if (write || serializeLink(config) !== serializeLink(this.config)) this.setConfig(config, write);
+  }
+
+  /** Leaving the playground or the comparison pauses its run, and says so if it was training. */
+  private pauseOnLeaving(leaving: View) {
+    if (leaving !== 'playground' && leaving !== 'compare') return;
+    const run = leaving === 'playground' ? this.playRun : this.compareRun;
+    const t = leaving === 'playground' ? this.playTransport : this.compareTransport;
+    run?.pause();
+    if (t.state === 'running' || t.state === 'loading')
+      this.notice = `The ${VIEW_LABELS[leaving]} run was paused at epoch ${t.epoch} of ${t.epochs} when you left it; press Play there to go on.`;
   }
 
   /** The fragment for a view with the current configuration. */
@@ -248,7 +240,7 @@ export class BitplaneApp extends LitElement {
     this.formIssues = [];
     void this.resetRun('playground');
     void this.resetRun('compare');
-    this.updatePreviews();
+    this.previews.update();
     if (write) this.writeLink();
   }
 
@@ -268,7 +260,10 @@ export class BitplaneApp extends LitElement {
     if (!this.gpu) return undefined;
     if (view === 'playground')
       return (this.playRun ??= new RunController(this.gpu, [this.config], {
-        onUpdate: (v) => (this.playTransport = v),
+        onUpdate: (v) => {
+          this.playTransport = v;
+          this.pace.observe(v, this.config, this.gpu?.adapter);
+        },
         files: uploadedDataFiles,
       }));
     const { dnn, bnn } = comparisonConfigs(this.config, this.dnnKind);
@@ -297,90 +292,10 @@ export class BitplaneApp extends LitElement {
     }
     const run = this.run(view);
     if (!run) return;
+    this.notice = '';
     if (action === 'play') void run.play();
     else if (action === 'pause') run.pause();
     else void run.step();
-  }
-
-  // ---- checks, files, theme, previews --------------------------------------------------------
-
-  private async check(quick: boolean) {
-    if (!this.gpu || this.running) return;
-    this.running = true;
-    this.results = [];
-    try {
-      await runChecks(this.gpu, KERNEL_CHECKS, {
-        quick,
-        onResult: (r) => (this.results = [...this.results, r]),
-      });
-    } finally {
-      this.running = false;
-    }
-  }
-
-  private saveFile(blob: Blob, name: string) {
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
-
-  private applyTheme() {
-    this.theme = this.themeSetting === 'auto' ? (this.dark?.matches ? 'dark' : 'light') : this.themeSetting;
-    document.documentElement.dataset.theme = this.theme;
-  }
-
-  private setTheme(setting: ThemeSetting) {
-    this.themeSetting = setting;
-    try {
-      localStorage.setItem(THEME_KEY, setting);
-    } catch {
-      // not persisted; still applied
-    }
-    this.applyTheme();
-  }
-
-  /**
-   * Dataset previews: the 12-bit task and the toys (from the run's seed, samples and noise: the toys'
-   * 'data' stream as in a run) at once; the 8×8 digits after the first paint; MNIST when it is chosen.
-   */
-  private updatePreviews() {
-    const next = { ...this.previews };
-    let changed = false;
-    if (!next.bits12) {
-      next.bits12 = previewImage(bits12Dataset());
-      changed = true;
-    }
-    const d = this.config.data;
-    const key = `${this.config.seed}|${d.samples}|${d.noise}`;
-    if (key !== this.toyPreviewKey) {
-      this.toyPreviewKey = key;
-      for (const name of TOY_NAMES) {
-        const rng = new Rng(this.config.seed).derive('data');
-        next[name] = previewImage(toyDataset(name, Math.min(d.samples, PREVIEW_SAMPLES), d.noise, rng));
-      }
-      changed = true;
-    }
-    if (changed) this.previews = next;
-    this.loadPreview('digits');
-    if (d.name === 'mnist') this.loadPreview('mnist');
-  }
-
-  private loadPreview(name: 'digits' | 'mnist') {
-    if (this.previews[name] || this.loadingPreviews.has(name)) return;
-    this.loadingPreviews.add(name);
-    setTimeout(async () => {
-      try {
-        const ds = await loadDataset({ name, mnistTrain: 10, mnistTest: 1 }, new Rng(0));
-        this.previews = { ...this.previews, [name]: previewImage(ds) };
-      } catch {
-        // no preview; training will report the problem when it loads the dataset
-      }
-    }, 0);
   }
 
   // ---- render --------------------------------------------------------------------------------
@@ -394,14 +309,7 @@ export class BitplaneApp extends LitElement {
             this.bench = { settings: e.detail.settings, issues: [] };
           }}></bench-page>`;
       case 'checks':
-        return html`
-          <h2>Kernel self-check</h2>
-          <p>Each GPU kernel runs on this adapter over seeded inputs and is compared with its CPU reference:
-            integer kernels must match exactly, float kernels within a stated tolerance.</p>
-          <kernel-checks .results=${this.results} ?running=${this.running}
-            @run-checks=${(e: CustomEvent<{ quick: boolean }>) => this.check(e.detail.quick)}></kernel-checks>
-          <h2>Datasets</h2>
-          <dataset-list .sources=${DATASET_SOURCES}></dataset-list>`;
+        return html`<checks-page .gpu=${this.gpu}></checks-page>`;
       default: {
         const compare = this.view === 'compare';
         const { dnn, bnn } = comparisonConfigs(this.config, this.dnnKind);
@@ -419,14 +327,14 @@ export class BitplaneApp extends LitElement {
               this.dnnKind = e.detail.kind;
               void this.resetRun('compare');
             }}>
-          <run-controls .config=${this.config} .issues=${this.formIssues} .previews=${this.previews} .sources=${DATASET_SOURCES}
+          <run-controls .config=${this.config} .issues=${this.formIssues} .previews=${this.previews.previews} .sources=${DATASET_SOURCES}
             ?presetsDisabled=${compare} view=${compare ? 'compare' : 'playground'}
             note=${compare ? 'DNN vs BNN trains these widths twice, as a DNN and as a BNN (the presets); the layer kinds set here apply in the playground.' : ''}></run-controls>
           ${
             compare
-              ? html`<compare-view .dnn=${dnn} .bnn=${bnn} .transport=${this.compareTransport} dnnKind=${this.dnnKind} theme=${this.theme}
+              ? html`<compare-view .dnn=${dnn} .bnn=${bnn} .transport=${this.compareTransport} dnnKind=${this.dnnKind} theme=${this.themes.theme}
                   replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${this.shareUrl} ?disabled=${!this.gpu}></compare-view>`
-              : html`<playground-view .config=${this.config} .transport=${this.playTransport} theme=${this.theme}
+              : html`<playground-view .config=${this.config} .msPerUnit=${this.pace.msPerUnit(this.gpu?.adapter)} .transport=${this.playTransport} theme=${this.themes.theme}
                   replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${this.shareUrl} ?disabled=${!this.gpu}></playground-view>`
           }
         </div>`;
@@ -436,20 +344,18 @@ export class BitplaneApp extends LitElement {
 
   override render() {
     return html`
-      <header class="top">
-        <h1>bit<span>plane</span></h1>
-        <p class="tagline">Binary and float neural networks trained in hand-written WGSL on your GPU, each layer followed through the information plane.</p>
-        <nav aria-label="Views">
-          ${VIEWS.map(
-            (v) => html`<a href=${`#${this.fragment(v)}`} aria-current=${this.view === v ? 'page' : 'false'}
-              data-testid=${v === 'bench' ? 'bench-link' : `view-${v}`}>${VIEW_LABELS[v]}</a>`,
-          )}
-        </nav>
-        <theme-toggle setting=${this.themeSetting} @theme-setting=${(e: CustomEvent<{ setting: ThemeSetting }>) => this.setTheme(e.detail.setting)}></theme-toggle>
-      </header>
+      <app-header view=${this.view} themeSetting=${this.themes.setting}
+        .hrefs=${Object.fromEntries(VIEWS.map((v) => [v, `#${this.fragment(v)}`]))}
+        @theme-setting=${(e: CustomEvent<{ setting: ThemeSetting }>) => this.themes.set(e.detail.setting)}></app-header>
       <div class="status"><gpu-status compact .adapter=${this.gpu?.adapter} .note=${this.gpu?.note} .error=${this.gpuError}></gpu-status></div>
-      <link-issues .issues=${this.linkIssues} @dismiss=${() => (this.linkIssues = [])}></link-issues>
-      <main @save-file=${(e: CustomEvent<{ blob: Blob; name: string }>) => this.saveFile(e.detail.blob, e.detail.name)}>${this.renderView()}</main>
+      ${
+        this.notice
+          ? html`<p class="notice" role="status" data-testid="view-notice">${this.notice}
+              <button type="button" aria-label="Dismiss" @click=${() => (this.notice = '')}>×</button></p>`
+          : ''
+      }
+      <link-issues .issues=${this.linkIssues} ?refused=${this.linkRefused} @dismiss=${() => (this.linkIssues = [])}></link-issues>
+      <main @save-file=${(e: CustomEvent<{ blob: Blob; name: string }>) => saveFile(e.detail.blob, e.detail.name)}>${this.renderView()}</main>
     `;
   }
 }

@@ -3,14 +3,16 @@ import { live } from 'lit/directives/live.js';
 import type { RunConfig } from '../src/config/run-config.ts';
 import type { TransportView } from '../src/run/controller.ts';
 import { type DnnKind, PRESET_LABELS } from '../src/run/presets.ts';
+import { runCaption, runTitle } from '../src/view/caption.ts';
 import type { Theme } from '../src/view/colors.ts';
 import { curveData } from '../src/view/curves.ts';
-import { exportName } from '../src/view/export.ts';
+import { exportName, lastEpoch } from '../src/view/export.ts';
 import { emptyPlane, planeData, sharedRanges } from '../src/view/plane.ts';
 import { controlStyles } from './control-styles.ts';
 import './copy-link.ts';
-import './info-plane.ts';
+import './figure-export.ts';
 import type { ReplicaMode } from './info-plane.ts';
+import { NO_HIDDEN_LAYER } from './info-plane.ts';
 import './metric-chart.ts';
 import './results-export.ts';
 import './run-transport.ts';
@@ -34,6 +36,7 @@ export class CompareView extends LitElement {
     logY: { type: Boolean },
     shareUrl: { type: String },
     disabled: { type: Boolean },
+    cursorEpoch: { state: true },
   };
   declare dnn: RunConfig;
   declare bnn: RunConfig;
@@ -45,6 +48,13 @@ export class CompareView extends LitElement {
   declare logY: boolean;
   declare shareUrl: string;
   declare disabled: boolean;
+  /** The epoch under the cursor of any of the four charts: shown on all of them (view state only). */
+  declare cursorEpoch: number | null;
+
+  constructor() {
+    super();
+    this.cursorEpoch = null;
+  }
 
   static override styles = [
     controlStyles,
@@ -76,6 +86,8 @@ export class CompareView extends LitElement {
           ]
         : [];
     const opts = { logX: this.logX, logY: this.logY };
+    const curves = { loss: curveData(runs, 'loss', opts), acc: curveData(runs, 'acc', opts) };
+    const cursor = this.cursorEpoch;
     return html`
       <div class="bar">
         <run-transport .view=${t} ?disabled=${this.disabled}></run-transport>
@@ -92,18 +104,41 @@ export class CompareView extends LitElement {
         <div class="line">
           <copy-link .url=${this.shareUrl}></copy-link>
           <results-export .runs=${runs}></results-export>
+          ${
+            dnnRec && bnnRec
+              ? [
+                  { label: 'DNN', config: this.dnn, plane: dnnPlane, record: dnnRec, net: this.dnnKind },
+                  { label: 'BNN', config: this.bnn, plane: bnnPlane, record: bnnRec, net: 'bnn' },
+                ].map(
+                  (
+                    r,
+                  ) => html`<figure-export label=${r.label} baseName=${exportName({ config: r.config }, 'x', '', { net: `${r.net}-in-${this.dnnKind}-vs-bnn`, epoch: lastEpoch(r.record) }).slice(0, -2)}
+                    .input=${{
+                      plane: { ...r.plane, xRange: shared.xRange, yRange: shared.yRange },
+                      loss: curveData(runs, 'loss', { logX: false, logY: false }),
+                      acc: curveData(runs, 'acc', { logX: false, logY: false }),
+                      epochs: this.bnn.epochs,
+                      runs: 2,
+                      title: `${r.label}: ${runTitle(r.config)} (with the ${r.label === 'DNN' ? 'BNN' : 'DNN'}'s curves)`,
+                      caption: runCaption(r.config, r.record.adapter.name, this.shareUrl),
+                      theme: this.theme,
+                      replicaMode: this.replicaMode,
+                    }}></figure-export>`,
+                )
+              : ''
+          }
         </div>
         ${t.message ? html`<p class="stop" role="alert" data-testid="run-message">${t.message}</p>` : ''}
       </div>
-      <div class="pair">
-        <div class="panel"><info-plane .plane=${dnnPlane} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
-          heading=${`${dnnLabel}: information plane`} filename=${exportName({ config: this.dnn }, 'png', 'information-plane')}></info-plane></div>
-        <div class="panel"><info-plane .plane=${bnnPlane} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
+      <div class="pair" @epoch-cursor=${(e: CustomEvent<{ epoch: number | null }>) => (this.cursorEpoch = e.detail.epoch)}>
+        <div class="panel"><info-plane .plane=${dnnPlane} .curves=${curves} .cursorEpoch=${cursor} note=${this.dnn.network.hidden.length ? '' : NO_HIDDEN_LAYER} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
+          heading=${`${dnnLabel}: information plane`} filename=${exportName({ config: this.dnn }, 'png', 'information-plane', { net: this.dnnKind })}></info-plane></div>
+        <div class="panel"><info-plane .plane=${bnnPlane} .curves=${curves} .cursorEpoch=${cursor} note=${this.bnn.network.hidden.length ? '' : NO_HIDDEN_LAYER} .xRange=${shared.xRange} .yRange=${shared.yRange} theme=${this.theme} replicaMode=${this.replicaMode}
           heading="BNN: information plane" filename=${exportName({ config: this.bnn }, 'png', 'information-plane')}></info-plane></div>
-        <div class="panel"><metric-chart metric="loss" heading="Loss: DNN and BNN" .data=${curveData(runs, 'loss', opts)} .epochs=${this.bnn.epochs}
-          .runLabels=${['DNN', 'BNN']} ?logX=${this.logX} ?logY=${this.logY} theme=${this.theme} filename=${exportName({ config: this.bnn }, 'png', 'compare-loss')}></metric-chart></div>
-        <div class="panel"><metric-chart metric="acc" heading="Accuracy: DNN and BNN" .data=${curveData(runs, 'acc', opts)} .epochs=${this.bnn.epochs}
-          .runLabels=${['DNN', 'BNN']} ?logX=${this.logX} theme=${this.theme} filename=${exportName({ config: this.bnn }, 'png', 'compare-accuracy')}></metric-chart></div>
+        <div class="panel"><metric-chart metric="loss" heading="Loss: DNN and BNN" .data=${curves.loss} .cursorEpoch=${cursor} .epochs=${this.bnn.epochs}
+          .runLabels=${['DNN', 'BNN']} ?logX=${this.logX} ?logY=${this.logY} theme=${this.theme} filename=${exportName({ config: this.bnn }, 'png', 'loss', { net: `${this.dnnKind}-vs-bnn` })}></metric-chart></div>
+        <div class="panel"><metric-chart metric="acc" heading="Accuracy: DNN and BNN" .data=${curves.acc} .cursorEpoch=${cursor} .epochs=${this.bnn.epochs}
+          .runLabels=${['DNN', 'BNN']} ?logX=${this.logX} theme=${this.theme} filename=${exportName({ config: this.bnn }, 'png', 'accuracy', { net: `${this.dnnKind}-vs-bnn` })}></metric-chart></div>
       </div>
     `;
   }

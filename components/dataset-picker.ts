@@ -55,7 +55,7 @@ export class DatasetPicker extends LitElement {
       .card:has(input:focus-visible) { outline: 2px solid var(--bp-accent); outline-offset: 1px; }
       .card input { position: absolute; opacity: 0; pointer-events: none; }
       canvas, .blank { width: 3.2rem; height: 3.2rem; image-rendering: pixelated; border-radius: 4px; background: var(--bp-border); }
-      .blank { display: grid; place-items: center; font-size: 0.7rem; color: var(--bp-muted); }
+      .blank { display: grid; place-items: center; font-size: 0.7rem; color: var(--bp-text); }
       .source { font-size: 0.78rem; color: var(--bp-muted); margin: 0 0 0.5rem; }
       .note { font-size: 0.78rem; margin: 0 0 0.5rem; }
     `,

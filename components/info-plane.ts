@@ -1,18 +1,25 @@
 import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
-import { chrome, epochColor, epochGradient, layerColor, type Theme, withAlpha } from '../src/view/colors.ts';
-import { formatMetric } from '../src/view/format.ts';
-import { epochFraction, type PlaneData, type PlanePoint, type PlaneTrajectory } from '../src/view/plane.ts';
+import { chrome, layerColor, type Theme } from '../src/view/colors.ts';
+import type { CurveData } from '../src/view/curves.ts';
+import type { PlaneData, PlanePoint, PlaneTrajectory } from '../src/view/plane.ts';
+import { drawPlane, shownPoints } from '../src/view/plane-draw.ts';
+import { nearestPoint, type PlaneHit, type Range, readoutText } from '../src/view/plane-read.ts';
+import { planeRows, planeSummary } from '../src/view/summaries.ts';
+import { chartTable, chartTableStyles } from './chart-table.ts';
 import { controlStyles } from './control-styles.ts';
-import { chartPng, createChart } from './uplot-canvas.ts';
+import { attachPan, selectionZoom, type Zoom } from './plane-zoom.ts';
+import './plane-legend.ts';
+import { planeFoot } from './plane-png.ts';
+import { chartPng } from './uplot-canvas.ts';
+import { UplotController } from './uplot-controller.ts';
 
 export type ReplicaMode = 'band' | 'paths';
 
-interface Hover {
-  layer: string;
-  point: PlanePoint;
-}
+/** The plane's note for a network without hidden layers: there is nothing to follow through the plane. */
+export const NO_HIDDEN_LAYER =
+  'No hidden layer to track: this network maps the inputs straight to the output. Add a layer (+ layer) to follow it through the information plane; loss and accuracy still train.';
 
 /**
  * The information plane (uPlot, mode 2): x = I(X;T), y = I(T;Y), bits. One trajectory per layer (its
@@ -21,9 +28,17 @@ interface Hover {
  * and points whose estimate sits near log2 N drawn hollow (unreliable). The chart is created once and
  * updated with setData; it is recreated when the layers or the theme change. The legend marks a layer
  * "≈ ceiling, unreliable" when its latest point is near log2 N, unless `unreliable` says which and why.
+ *
+ * Reading it: hovering a point reads out its layer, replica (or the mean), epoch, I(X;T), I(T;Y) and
+ * the loss and accuracy at that epoch (`curves`); the epoch under the cursor is sent up and comes back
+ * down as `cursorEpoch` (linked with the loss and accuracy charts), its points ringed. Drag to zoom,
+ * Shift-drag to pan, double-click to reset; the legend hides or isolates layers, the scrubber replays
+ * the trajectories up to an epoch (plane-legend.ts). Zoom, hidden layers and the scrubbed epoch are this
+ * chart's own view state.
  * Properties down: `plane`, `theme`, `replicaMode`, `heading`, `filename`, `xRange`/`yRange` (shared axes),
- * `static` (no interactive controls: for figures), `unreliable`.
- * Events up: `replica-mode` ({ mode }), `save-file` ({ blob, name }).
+ * `static` (no interactive controls: for figures), `unreliable`, `note` (replaces the empty plot's
+ * placeholder), `curves` ({ loss, acc }), `cursorEpoch`.
+ * Events up: `replica-mode` ({ mode }), `save-file` ({ blob, name }), `epoch-cursor` ({ epoch | null }).
  */
 export class InfoPlane extends LitElement {
   static override properties = {
@@ -36,7 +51,14 @@ export class InfoPlane extends LitElement {
     yRange: { attribute: false },
     static: { type: Boolean },
     unreliable: { attribute: false },
+    note: { type: String },
+    curves: { attribute: false },
+    cursorEpoch: { attribute: false },
     hover: { state: true },
+    hiddenLayers: { state: true },
+    upTo: { state: true },
+    zoom: { state: true },
+    tableOpen: { state: true },
   };
   declare plane: PlaneData;
   declare theme: Theme;
@@ -49,11 +71,46 @@ export class InfoPlane extends LitElement {
   declare static: boolean;
   /** Which layers (by index into plane.layers) the legend marks unreliable, and the rule (its tooltip). */
   declare unreliable?: { layers: readonly boolean[]; rule: string };
-  declare hover?: Hover;
+  /** Shown in the empty plot instead of the usual placeholder (e.g. there is no layer to track). */
+  declare note?: string;
+  /** The run's loss and accuracy curves, for the read-out at the hovered epoch. */
+  declare curves?: { loss: CurveData; acc: CurveData };
+  /** The epoch under the linked cursor (from any chart of the run). */
+  declare cursorEpoch?: number | null;
+  declare hover?: PlaneHit;
+  /** Layers not drawn (legend clicks). */
+  declare hiddenLayers: ReadonlySet<number>;
+  /** The scrubbed epoch; undefined: live, everything so far. */
+  declare upTo?: number;
+  /** The zoomed (or panned) ranges; undefined: the full ranges. */
+  declare zoom?: Zoom;
+  declare tableOpen: boolean;
 
-  private chart?: uPlot;
-  private resize?: ResizeObserver;
-  private layerCount = -1;
+  private readonly plot = new UplotController(this, {
+    target: () => this.renderRoot.querySelector<HTMLElement>('.plot'),
+    size: (w) => {
+      const width = Math.max(220, Math.floor(w || 480));
+      return { width, height: Math.round(Math.min(500, Math.max(230, width * 0.8))) };
+    },
+    options: () => this.options(),
+    data: () => this.data(),
+    shape: () => `${this.theme}|${this.plane.layers.length}`,
+    redraw: (u) => this.redraw(u),
+    created: (u) => {
+      // Shape the labels' glyphs once now (the subscript in log₂N needs a fallback font, which takes a
+      // while to find the first time), not in the middle of a run when the first ceilings arrive.
+      for (const weight of ['', '600 ']) {
+        u.ctx.font = `${weight}${11 * uPlot.pxRatio}px system-ui, sans-serif`;
+        u.ctx.measureText('log₂N = 12.5 H(Y) = 0.999 out 123456789');
+      }
+      if (!this.static)
+        attachPan(
+          u,
+          () => this.ranges(),
+          (z) => (this.zoom = z),
+        );
+    },
+  });
 
   constructor() {
     super();
@@ -62,6 +119,8 @@ export class InfoPlane extends LitElement {
     this.heading = 'Information plane';
     this.filename = 'information-plane.png';
     this.static = false;
+    this.hiddenLayers = new Set();
+    this.tableOpen = false;
   }
 
   /** Whether the legend marks the layer "≈ ceiling, unreliable". */
@@ -72,6 +131,7 @@ export class InfoPlane extends LitElement {
   static override styles = [
     unsafeCSS(uplotCss),
     controlStyles,
+    chartTableStyles,
     css`
       :host { display: block; min-width: 0; }
       header { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 0.8rem; margin-bottom: 0.25rem; }
@@ -80,25 +140,12 @@ export class InfoPlane extends LitElement {
       header button { font-size: 0.78rem; padding: 0.15rem 0.5rem; }
       .plot { position: relative; width: 100%; }
       .empty { position: absolute; inset: 20% 12% auto 18%; text-align: center; color: var(--bp-muted); font-size: 0.85rem; pointer-events: none; }
-      .below { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; align-items: center; font-size: 0.78rem; margin-top: 0.2rem; }
-      .bar { display: flex; align-items: center; gap: 0.35rem; font-variant-numeric: tabular-nums; }
-      .gradient { width: 7rem; height: 0.6rem; border-radius: 3px; }
-      ul { display: flex; flex-wrap: wrap; gap: 0.15rem 0.7rem; list-style: none; padding: 0; margin: 0; }
-      li { display: flex; align-items: center; gap: 0.3rem; }
-      .sw { width: 0.9rem; height: 0.18rem; border-radius: 1px; }
-      .flag { color: var(--bp-bad); }
       .readout { min-height: 1.2em; font-size: 0.78rem; color: var(--bp-muted); font-variant-numeric: tabular-nums; }
     `,
   ];
 
-  private size(): { width: number; height: number } {
-    const el = this.renderRoot.querySelector<HTMLElement>('.plot');
-    const width = Math.max(220, Math.floor(el?.clientWidth ?? 480));
-    return { width, height: Math.round(Math.min(500, Math.max(230, width * 0.8))) };
-  }
-
-  private ranges(): { x: [number, number]; y: [number, number] } {
-    return { x: this.xRange ?? this.plane.xRange, y: this.yRange ?? this.plane.yRange };
+  private ranges(): { x: Range; y: Range } {
+    return this.zoom ?? { x: this.xRange ?? this.plane.xRange, y: this.yRange ?? this.plane.yRange };
   }
 
   private data(): uPlot.AlignedData {
@@ -121,10 +168,14 @@ export class InfoPlane extends LitElement {
     });
     const layers = this.plane.layers.length ? this.plane.layers : [null];
     return {
-      ...this.size(),
+      width: 480,
+      height: 384,
       mode: 2,
       legend: { show: false },
-      cursor: { points: { show: false }, drag: { x: false, y: false, setScale: false } },
+      cursor: {
+        points: { show: false },
+        drag: this.static ? { x: false, y: false, setScale: false } : { x: true, y: true, setScale: false },
+      },
       // Ranges read live: a static [min, max] would override every later setScale.
       scales: {
         x: { time: false, auto: false, range: () => this.ranges().x },
@@ -147,68 +198,25 @@ export class InfoPlane extends LitElement {
       hooks: {
         draw: [(u) => this.draw(u)],
         setCursor: [(u) => this.pick(u)],
+        setSelect: [
+          (u) => {
+            const z = selectionZoom(u);
+            if (z) this.zoom = z;
+          },
+        ],
       },
     };
   }
 
-  override firstUpdated() {
-    this.create();
-    // Shape the labels' glyphs once now (the subscript in log₂N needs a fallback font, which takes a
-    // while to find the first time), not in the middle of a run when the first ceilings arrive.
-    const ctx = this.chart!.ctx;
-    for (const weight of ['', '600 ']) {
-      ctx.font = `${weight}${11 * uPlot.pxRatio}px system-ui, sans-serif`;
-      ctx.measureText('log₂N = 12.5 H(Y) = 0.999 out 123456789');
-    }
-    this.resize = new ResizeObserver(() => {
-      if (!this.chart) return;
-      const s = this.size();
-      if (s.width !== this.chart.width || s.height !== this.chart.height) this.chart.setSize(s);
-    });
-    this.resize.observe(this.renderRoot.querySelector('.plot')!);
-  }
-
-  private create() {
-    this.chart?.destroy();
-    this.layerCount = this.plane.layers.length;
-    this.chart = createChart(
-      this.options(),
-      this.data(),
-      this.renderRoot.querySelector<HTMLElement>('.plot')!,
-    );
-    // A GPU process crash (a lost device) clears the page's canvases: draw again when it is restored.
-    const u = this.chart!;
-    u.ctx.canvas.addEventListener('contextrestored', () => u.redraw(false));
-  }
-
   override updated(changed: PropertyValues<this>) {
-    if (!this.chart) return;
-    if (changed.has('theme') || this.plane.layers.length !== this.layerCount) {
-      this.layerCount = this.plane.layers.length;
-      cancelAnimationFrame(this.frame);
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        this.create();
-      });
-      return;
-    }
-    if (
-      changed.has('plane') ||
-      changed.has('xRange') ||
-      changed.has('yRange') ||
-      changed.has('replicaMode')
-    ) {
-      // Drawn in the next frame, not in the task that delivered the epoch: one draw per frame at most.
-      if (!this.frame) this.frame = requestAnimationFrame(() => this.redraw());
-    }
+    this.plot.changed(
+      ['plane', 'xRange', 'yRange', 'replicaMode', 'hiddenLayers', 'upTo', 'zoom', 'cursorEpoch'].some((k) =>
+        changed.has(k as keyof InfoPlane),
+      ),
+    );
   }
 
-  private frame = 0;
-
-  private redraw() {
-    this.frame = 0;
-    const u = this.chart;
-    if (!u) return;
+  private redraw(u: uPlot) {
     const r = this.ranges();
     u.batch(() => {
       u.setData(this.data(), false);
@@ -218,184 +226,85 @@ export class InfoPlane extends LitElement {
     u.redraw(false);
   }
 
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    this.resize?.disconnect();
-    this.chart?.destroy();
-    this.chart = undefined;
-  }
-
-  override connectedCallback() {
-    super.connectedCallback();
-    // Re-attached after a view switch: build the chart again (firstUpdated does not run twice).
-    if (this.hasUpdated && !this.chart) {
-      void this.updateComplete.then(() => {
-        if (!this.chart) {
-          this.create();
-          this.resize?.observe(this.renderRoot.querySelector('.plot')!);
-        }
-      });
-    }
-  }
-
-  /** Everything inside the plot area: ceilings, bands or replica paths, trajectories, points. */
+  /** Everything inside the plot area (src/view/plane-draw.ts). */
   private draw(u: uPlot) {
-    const ctx = u.ctx;
-    const pr = uPlot.pxRatio;
-    const c = chrome(this.theme);
     const { left, top, width, height } = u.bbox;
-    const X = (v: number) => u.valToPos(v, 'x', true);
-    const Y = (v: number) => u.valToPos(v, 'y', true);
-    const plane = this.plane;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, top, width, height);
-    ctx.clip();
-
-    if (plane.ceilings) {
-      ctx.strokeStyle = c.ceiling;
-      ctx.lineWidth = 1.2 * pr;
-      ctx.setLineDash([6 * pr, 4 * pr]);
-      const cx = X(plane.ceilings.ixt);
-      const cy = Y(plane.ceilings.ity);
-      ctx.beginPath();
-      ctx.moveTo(cx, top);
-      ctx.lineTo(cx, top + height);
-      ctx.moveTo(left, cy);
-      ctx.lineTo(left + width, cy);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.fillStyle = c.ceiling;
-      ctx.font = `${11 * pr}px system-ui, sans-serif`;
-      ctx.textAlign = 'right';
-      ctx.textBaseline = 'bottom';
-      ctx.fillText(`H(Y) = ${formatMetric(plane.ceilings.ity, 3)}`, left + width - 4 * pr, cy - 3 * pr);
-      ctx.save();
-      ctx.translate(cx - 4 * pr, top + height - 4 * pr);
-      ctx.rotate(-Math.PI / 2);
-      ctx.textAlign = 'left';
-      ctx.fillText(`log₂N = ${formatMetric(plane.ceilings.ixt, 3)}`, 0, 0);
-      ctx.restore();
-    }
-
-    plane.layers.forEach((layer, li) => {
-      const color = layerColor(li, this.theme);
-      if (this.replicaMode === 'band') {
-        ctx.fillStyle = withAlpha(color, 0.14);
-        for (const p of layer.points) {
-          const rx = Math.abs(X(p.x + p.sx) - X(p.x));
-          const ry = Math.abs(Y(p.y + p.sy) - Y(p.y));
-          if (rx < 0.5 && ry < 0.5) continue;
-          ctx.beginPath();
-          ctx.ellipse(X(p.x), Y(p.y), Math.max(rx, 0.5), Math.max(ry, 0.5), 0, 0, 2 * Math.PI);
-          ctx.fill();
-        }
-      } else {
-        ctx.strokeStyle = withAlpha(color, 0.35);
-        ctx.lineWidth = 1 * pr;
-        for (const path of layer.replicas) {
-          ctx.beginPath();
-          path.forEach((p, i) => {
-            if (i) ctx.lineTo(X(p.x), Y(p.y));
-            else ctx.moveTo(X(p.x), Y(p.y));
-          });
-          ctx.stroke();
-        }
-      }
-      ctx.strokeStyle = color;
-      ctx.lineWidth = 1.6 * pr;
-      ctx.beginPath();
-      layer.points.forEach((p, i) => {
-        if (i) ctx.lineTo(X(p.x), Y(p.y));
-        else ctx.moveTo(X(p.x), Y(p.y));
-      });
-      ctx.stroke();
-    });
-
-    // Points above every line, oldest first so the newest epochs stay visible.
-    const radius = (this.plane.count > 120 ? 2.4 : 3.4) * pr;
-    plane.layers.forEach((layer, li) => {
-      for (const p of layer.points) {
-        const fill = epochColor(epochFraction(p.epoch, plane.epochs), this.theme);
-        ctx.beginPath();
-        ctx.arc(X(p.x), Y(p.y), radius, 0, 2 * Math.PI);
-        if (p.unreliable) {
-          ctx.fillStyle = c.background;
-          ctx.fill();
-          ctx.strokeStyle = fill;
-          ctx.lineWidth = 1.6 * pr;
-          ctx.stroke();
-        } else {
-          ctx.fillStyle = fill;
-          ctx.fill();
-          ctx.strokeStyle = withAlpha(c.background, 0.9);
-          ctx.lineWidth = 0.8 * pr;
-          ctx.stroke();
-        }
-      }
-      const last = layer.points[layer.points.length - 1];
-      if (last) {
-        ctx.fillStyle = layerColor(li, this.theme);
-        ctx.font = `600 ${11 * pr}px system-ui, sans-serif`;
-        ctx.textAlign = 'left';
-        ctx.textBaseline = 'middle';
-        ctx.fillText(
-          layer.name === 'output' ? 'out' : String(li + 1),
-          X(last.x) + radius + 3 * pr,
-          Y(last.y),
-        );
-      }
-    });
-    ctx.restore();
+    drawPlane(
+      u.ctx,
+      this.plane,
+      {
+        left,
+        top,
+        width,
+        height,
+        pr: uPlot.pxRatio,
+        x: (v) => u.valToPos(v, 'x', true),
+        y: (v) => u.valToPos(v, 'y', true),
+      },
+      {
+        theme: this.theme,
+        replicaMode: this.replicaMode,
+        hidden: this.hiddenLayers,
+        upTo: this.upTo,
+        mark: this.cursorEpoch ?? undefined,
+      },
+    );
   }
 
-  /** The point nearest the cursor (within 14 px), for the readout under the chart. */
+  /** The shown point nearest the cursor (within 14 px), for the read-out; its epoch goes up as the cursor. */
   private pick(u: uPlot) {
     const { left, top } = u.cursor;
-    if (left === undefined || top === undefined || left < 0) {
-      if (this.hover) this.hover = undefined;
-      return;
-    }
-    let best: Hover | undefined;
-    let bestD = 14 * 14;
-    for (const layer of this.plane.layers)
-      for (const p of layer.points) {
-        const d = (u.valToPos(p.x, 'x') - left) ** 2 + (u.valToPos(p.y, 'y') - top) ** 2;
-        if (d < bestD) {
-          bestD = d;
-          best = { layer: layer.name, point: p };
-        }
-      }
-    if (best?.point !== this.hover?.point) this.hover = best;
+    const hit =
+      left === undefined || top === undefined || left < 0
+        ? undefined
+        : nearestPoint(
+            this.plane,
+            { x: (v) => u.valToPos(v, 'x'), y: (v) => u.valToPos(v, 'y') },
+            left,
+            top,
+            { replicaMode: this.replicaMode, hidden: this.hiddenLayers, upTo: this.upTo, radius: 14 },
+          );
+    const same = (a?: PlaneHit, b?: PlaneHit) =>
+      a?.layer === b?.layer && a?.replica === b?.replica && a?.epoch === b?.epoch;
+    if (same(hit, this.hover)) return;
+    this.hover = hit;
+    this.dispatchEvent(
+      new CustomEvent('epoch-cursor', {
+        detail: { epoch: hit?.epoch ?? null },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
-  /** The chart as a PNG: heading, the plot, the layers and the colour bar. */
+  private toggleLayer(layer: number, isolate: boolean) {
+    const all = this.plane.layers.map((_, i) => i);
+    if (isolate) {
+      const alone = all.every((i) => (i === layer) !== this.hiddenLayers.has(i));
+      this.hiddenLayers = alone ? new Set() : new Set(all.filter((i) => i !== layer));
+    } else {
+      const next = new Set(this.hiddenLayers);
+      if (next.has(layer)) next.delete(layer);
+      else next.add(layer);
+      this.hiddenLayers = next;
+    }
+  }
+
+  /** A layer's legend label: its name, "(binary)" for sign-coded layers, and the ceiling flag. */
+  private legendLabel(l: PlaneTrajectory, i: number): string {
+    return `${l.name}${l.binaryOutput ? ' (binary)' : ''}${this.flagged(l, i) ? ' (near log₂N)' : ''}`;
+  }
+
+  /**
+   * The chart as a PNG: heading, the plot, then the colour bar on a row of its own and every layer's
+   * legend entry below it, wrapped into as many rows as the width needs.
+   */
   private async savePng() {
-    if (!this.chart) return;
+    const chart = this.plot.chart;
+    if (!chart) return;
     const c = chrome(this.theme);
-    const blob = await chartPng(this.chart, this.heading, c, 34, (ctx, y, pr, width) => {
-      let x = 10 * pr;
-      this.plane.layers.forEach((l, i) => {
-        ctx.fillStyle = layerColor(i, this.theme);
-        ctx.fillRect(x, y - 1.5 * pr, 14 * pr, 3 * pr);
-        x += 18 * pr;
-        ctx.fillStyle = c.text;
-        const label = `${l.name}${this.flagged(l, i) ? ' (near log₂N)' : ''}`;
-        ctx.fillText(label, x, y);
-        x += ctx.measureText(label).width + 12 * pr;
-      });
-      const barW = 110 * pr;
-      const bx = width - barW - 70 * pr;
-      for (let i = 0; i < barW; i++) {
-        ctx.fillStyle = epochColor(i / barW, this.theme);
-        ctx.fillRect(bx + i, y - 5 * pr, 1, 10 * pr);
-      }
-      ctx.fillStyle = c.text;
-      ctx.textAlign = 'right';
-      ctx.fillText('epoch 0', bx - 4 * pr, y);
-      ctx.textAlign = 'left';
-      ctx.fillText(String(this.plane.epochs), bx + barW + 4 * pr, y);
-    });
+    const labels = this.plane.layers.map((l, i) => this.legendLabel(l, i));
+    const blob = await chartPng(chart, this.heading, c, planeFoot(this.plane.epochs, labels, this.theme));
     if (blob) {
       this.dispatchEvent(
         new CustomEvent('save-file', {
@@ -424,37 +333,46 @@ export class InfoPlane extends LitElement {
             : html`<div class="row" role="group" aria-label="Replicas shown as">
           <button type="button" aria-pressed=${this.replicaMode === 'band' ? 'true' : 'false'} @click=${() => this.setMode('band')}>mean ± s.d.</button>
           <button type="button" aria-pressed=${this.replicaMode === 'paths' ? 'true' : 'false'} @click=${() => this.setMode('paths')}>each replica</button>
+          ${this.zoom ? html`<button type="button" data-testid="zoom-reset" @click=${() => (this.zoom = undefined)}>reset zoom</button>` : ''}
           <button type="button" data-testid="png-plane" aria-label=${`Save ${this.heading} as PNG`} @click=${() => this.savePng()}>PNG</button>
         </div>`
         }
       </header>
-      <div class="plot" data-testid="info-plane" data-points=${p.layers.reduce((n, l) => n + l.points.length, 0)}>
-        ${p.count === 0 ? html`<div class="empty">Each layer's I(X;T) and I(T;Y) appear here as logged epochs are estimated.</div>` : ''}
+      <div class="plot" data-testid="info-plane" role="img" aria-label=${planeSummary(p, this.heading)} data-points=${p.layers.reduce((n, l) => n + l.points.length, 0)}
+        data-shown=${p.layers.reduce((n, l, i) => n + (this.hiddenLayers.has(i) ? 0 : shownPoints(l.points, this.upTo).length), 0)}
+        data-x-range=${this.ranges().x.join(',')} data-y-range=${this.ranges().y.join(',')}>
+        ${
+          p.count === 0 || !p.layers.length || this.note
+            ? html`<div class="empty" data-testid="plane-note">${this.note || "Each layer's I(X;T) and I(T;Y) appear here as logged epochs are estimated."}</div>`
+            : ''
+        }
       </div>
-      <div class="below">
-        <span class="bar" aria-label=${`points coloured by epoch, 0 to ${p.epochs}`}>epoch 0 <span class="gradient" style=${`background: ${epochGradient(this.theme)}`}></span> ${p.epochs}</span>
-        <ul aria-label="layers">
-          ${p.layers.map(
-            (l, i) =>
-              html`<li><span class="sw" style=${`background:${layerColor(i, this.theme)}`}></span>${l.name}${l.binaryOutput ? ' (binary)' : ''}${
-                this.flagged(l, i)
-                  ? html` <span class="flag" title=${this.unreliable?.rule ?? 'the plug-in estimate is near log2 N, where it says little'}>≈ ceiling, unreliable</span>`
-                  : ''
-              }</li>`,
-          )}
-        </ul>
-      </div>
-      <div class="readout" aria-hidden="true">${
+      <plane-legend .plane=${p} theme=${this.theme} .hiddenLayers=${this.hiddenLayers} .upTo=${this.upTo} ?static=${this.static}
+        .flags=${p.layers.map((l, i) => this.flagged(l, i))} rule=${this.unreliable?.rule ?? 'the plug-in estimate is near log2 N, where it says little'}
+        @layer-toggle=${(e: CustomEvent<{ layer: number; isolate: boolean }>) => this.toggleLayer(e.detail.layer, e.detail.isolate)}
+        @scrub=${(e: CustomEvent<{ epoch: number | undefined }>) => (this.upTo = e.detail.epoch)}></plane-legend>
+      <div class="readout" data-testid="plane-readout">${
         h
-          ? `${h.layer} · epoch ${h.point.epoch} · I(X;T) ${formatMetric(h.point.x)} · I(T;Y) ${formatMetric(h.point.y)}${
-              replicas > 1 ? ` (s.d. ${formatMetric(h.point.sx, 2)}, ${formatMetric(h.point.sy, 2)})` : ''
-            }${h.point.unreliable ? ' · near log₂N: unreliable' : ''}`
+          ? readoutText(h, replicas, this.curves)
           : p.layers.some((l) => l.unreliableShare > 0)
             ? 'Hollow points: the estimate is near log₂N, where the plug-in estimate says little (Nothnagel & Geiger).'
             : replicas > 1
               ? `${replicas} replicas: ${this.replicaMode === 'band' ? 'mean, with a ±1 s.d. ellipse' : 'each replica faint, the mean bold'}.`
               : ''
       }</div>
+      ${
+        this.static
+          ? ''
+          : chartTable(
+              `${this.heading}: data`,
+              this.tableOpen,
+              (open) => (this.tableOpen = open),
+              () => ({
+                header: ['layer', 'epoch', 'I(X;T), bits', 'I(T;Y), bits'],
+                rows: planeRows(p),
+              }),
+            )
+      }
     `;
   }
 }

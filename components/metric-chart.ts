@@ -8,10 +8,15 @@ import {
   type CurveMetric,
   type CurveSeries,
   lastValue,
+  logFit,
 } from '../src/view/curves.ts';
 import { formatMetric } from '../src/view/format.ts';
+import { flowLegend, legendRows } from '../src/view/legend-layout.ts';
+import { curveRows, curveSummary } from '../src/view/summaries.ts';
+import { chartTable, chartTableStyles } from './chart-table.ts';
 import { controlStyles } from './control-styles.ts';
-import { chartPng, createChart } from './uplot-canvas.ts';
+import { chartPng } from './uplot-canvas.ts';
+import { UplotController } from './uplot-controller.ts';
 
 /**
  * Loss or accuracy against epoch (uPlot): train and test, each the replica mean with the replicas'
@@ -35,7 +40,9 @@ export class MetricChart extends LitElement {
     filename: { type: String },
     runLabels: { attribute: false },
     static: { type: Boolean },
+    cursorEpoch: { attribute: false },
     cursorIdx: { state: true },
+    tableOpen: { state: true },
   };
   declare data: CurveData;
   declare metric: CurveMetric;
@@ -48,11 +55,22 @@ export class MetricChart extends LitElement {
   declare runLabels: string[];
   /** No interactive controls (PNG, log-axis checkboxes): the chart is a figure. */
   declare static: boolean;
+  /** The epoch under the linked cursor (from any chart of the run): a vertical line, and the values there. */
+  declare cursorEpoch?: number | null;
   declare cursorIdx: number | null;
+  declare tableOpen: boolean;
 
-  private chart?: uPlot;
-  private resize?: ResizeObserver;
-  private shape = '';
+  private readonly plot = new UplotController(this, {
+    target: () => this.renderRoot.querySelector<HTMLElement>('.plot'),
+    size: (w) => {
+      const width = Math.max(200, Math.floor(w || 320));
+      return { width, height: Math.round(Math.min(240, Math.max(150, width * 0.5))) };
+    },
+    options: () => this.options(),
+    data: () => alignedColumns(this.data) as uPlot.AlignedData,
+    shape: () => this.shapeKey(),
+    redraw: (u) => this.redraw(u),
+  });
 
   constructor() {
     super();
@@ -66,11 +84,13 @@ export class MetricChart extends LitElement {
     this.runLabels = [];
     this.static = false;
     this.cursorIdx = null;
+    this.tableOpen = false;
   }
 
   static override styles = [
     unsafeCSS(uplotCss),
     controlStyles,
+    chartTableStyles,
     css`
       :host { display: block; min-width: 0; }
       header { display: flex; align-items: center; gap: 0.7rem; margin-bottom: 0.2rem; }
@@ -95,12 +115,6 @@ export class MetricChart extends LitElement {
 
   private dashed(s: CurveSeries): boolean {
     return this.runLabels.length > 1 && s.split === 'test';
-  }
-
-  private size(): { width: number; height: number } {
-    const el = this.renderRoot.querySelector<HTMLElement>('.plot');
-    const width = Math.max(200, Math.floor(el?.clientWidth ?? 320));
-    return { width, height: Math.round(Math.min(240, Math.max(150, width * 0.5))) };
   }
 
   /** From the first epoch to the last logged one (at least 10 epochs or the whole run, if shorter). */
@@ -132,7 +146,9 @@ export class MetricChart extends LitElement {
               ]
       : this.logY
         ? (_u, min, max) =>
-            min == null || max == null || !(min > 0) ? [0.01, 10] : uPlot.rangeLog(min, max, 10, true)
+            // Fitted to the data (a little margin), not snapped to whole decades: a loss between
+            // 0.55 and 0.8 must not sit flat in a 0.1–10 axis.
+            min == null || max == null || !(min > 0) ? [0.1, 10] : logFit(min, max)
         : (_u, _min, max) => [0, max == null || !(max > 0) ? 1 : max * 1.08];
     const series: uPlot.Series[] = [{ label: 'epoch' }];
     const bands: uPlot.Band[] = [];
@@ -152,7 +168,8 @@ export class MetricChart extends LitElement {
       bands.push({ series: [3 + 3 * k, 2 + 3 * k], fill: withAlpha(color, 0.16) });
     });
     return {
-      ...this.size(),
+      width: 320,
+      height: 160,
       legend: { show: false },
       cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 6 } },
       scales: {
@@ -167,12 +184,29 @@ export class MetricChart extends LitElement {
       series,
       bands,
       hooks: {
+        // What the chart shows now, for tests and tools: the end of its epoch axis, its y range.
+        setScale: [
+          (u, key) => {
+            const box = u.root.parentElement;
+            if (key === 'x') box?.setAttribute('data-x-max', String(u.scales.x.max));
+            if (key === 'y') {
+              box?.setAttribute('data-y-min', String(u.scales.y.min));
+              box?.setAttribute('data-y-max', String(u.scales.y.max));
+            }
+          },
+        ],
         setCursor: [
           (u) => {
             const i = u.cursor.idx ?? null;
-            if (i !== this.cursorIdx) this.cursorIdx = i;
+            if (i === this.cursorIdx) return;
+            this.cursorIdx = i;
+            const epoch = i === null ? null : (this.data.x[i] ?? null);
+            this.dispatchEvent(
+              new CustomEvent('epoch-cursor', { detail: { epoch }, bubbles: true, composed: true }),
+            );
           },
         ],
+        draw: [(u) => this.drawCursor(u)],
       },
     };
   }
@@ -188,98 +222,68 @@ export class MetricChart extends LitElement {
     ]);
   }
 
-  override firstUpdated() {
-    this.create();
-    this.resize = new ResizeObserver(() => {
-      if (!this.chart) return;
-      const s = this.size();
-      if (s.width !== this.chart.width || s.height !== this.chart.height) this.chart.setSize(s);
-    });
-    this.resize.observe(this.renderRoot.querySelector('.plot')!);
-  }
-
-  private create() {
-    this.chart?.destroy();
-    this.shape = this.shapeKey();
-    this.chart = createChart(
-      this.options(),
-      alignedColumns(this.data) as uPlot.AlignedData,
-      this.renderRoot.querySelector<HTMLElement>('.plot')!,
-    );
-    // A GPU process crash (a lost device) clears the page's canvases: draw again when it is restored.
-    const u = this.chart!;
-    u.ctx.canvas.addEventListener('contextrestored', () => u.redraw(false));
-  }
-
   override updated(changed: PropertyValues<this>) {
-    if (!this.chart) return;
-    if (this.shapeKey() !== this.shape) {
-      this.shape = this.shapeKey();
-      cancelAnimationFrame(this.frame);
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        this.create();
-      });
-      return;
-    }
-    if (changed.has('data') || changed.has('epochs')) {
-      // Drawn in the next frame, not in the task that delivered the epoch: one draw per frame at most.
-      if (!this.frame) this.frame = requestAnimationFrame(() => this.redraw());
-    }
+    this.plot.changed(changed.has('data') || changed.has('epochs') || changed.has('cursorEpoch'));
   }
 
-  private frame = 0;
+  /** The linked cursor from another chart: a vertical line at its epoch (this chart's own cursor has uPlot's). */
+  private drawCursor(u: uPlot) {
+    const e = this.cursorEpoch;
+    if (e === undefined || e === null || this.cursorIdx !== null) return;
+    const x = u.valToPos(e, 'x', true);
+    const { top, height, left, width } = u.bbox;
+    if (!(x >= left && x <= left + width)) return;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = chrome(this.theme).text;
+    ctx.lineWidth = uPlot.pxRatio;
+    ctx.setLineDash([4 * uPlot.pxRatio, 3 * uPlot.pxRatio]);
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + height);
+    ctx.stroke();
+    ctx.restore();
+  }
 
-  private redraw() {
-    this.frame = 0;
-    const u = this.chart;
-    if (!u) return;
+  private redraw(u: uPlot) {
     const [lo, hi] = this.xRange();
     u.batch(() => {
       u.setData(alignedColumns(this.data) as uPlot.AlignedData);
       u.setScale('x', { min: lo, max: hi });
     });
-    // What the chart shows now, for tests and tools: the end of its epoch axis.
-    u.root.parentElement?.setAttribute('data-x-max', String(u.scales.x.max));
   }
 
-  override connectedCallback() {
-    super.connectedCallback();
-    if (this.hasUpdated && !this.chart) {
-      void this.updateComplete.then(() => {
-        if (!this.chart) {
-          this.create();
-          this.resize?.observe(this.renderRoot.querySelector('.plot')!);
-        }
-      });
-    }
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    this.resize?.disconnect();
-    this.chart?.destroy();
-    this.chart = undefined;
-  }
-
+  /** The chart as a PNG: heading, the plot, and every series' legend entry, wrapped to the width. */
   private async savePng() {
-    if (!this.chart) return;
+    const chart = this.plot.chart;
+    if (!chart) return;
     const c = chrome(this.theme);
-    const blob = await chartPng(this.chart, this.heading, c, 24, (ctx, y, pr) => {
-      let x = 10 * pr;
-      for (const s of this.data.series) {
-        ctx.strokeStyle = this.color(s);
-        ctx.lineWidth = 2 * pr;
-        ctx.setLineDash(this.dashed(s) ? [5 * pr, 3 * pr] : []);
-        ctx.beginPath();
-        ctx.moveTo(x, y);
-        ctx.lineTo(x + 16 * pr, y);
-        ctx.stroke();
-        x += 20 * pr;
-        ctx.fillStyle = c.text;
-        ctx.fillText(s.label, x, y);
-        x += ctx.measureText(s.label).width + 14 * pr;
-      }
+    const blob = await chartPng(chart, this.heading, c, (measure, pr, width) => {
+      const rowH = 18 * pr;
+      const pad = 10 * pr;
+      const series = this.data.series;
+      const widths = series.map((s) => 20 * pr + measure.measureText(s.label).width);
+      const slots = flowLegend(widths, width - 2 * pad, 14 * pr);
+      return {
+        height: rowH * legendRows(slots) + 6 * pr,
+        draw: (ctx, top) => {
+          ctx.textBaseline = 'middle';
+          slots.forEach((slot, i) => {
+            const s = series[i];
+            const x = pad + slot.x;
+            const y = top + rowH * (slot.row + 0.5);
+            ctx.strokeStyle = this.color(s);
+            ctx.lineWidth = 2 * pr;
+            ctx.setLineDash(this.dashed(s) ? [5 * pr, 3 * pr] : []);
+            ctx.beginPath();
+            ctx.moveTo(x, y);
+            ctx.lineTo(x + 16 * pr, y);
+            ctx.stroke();
+            ctx.fillStyle = c.text;
+            ctx.fillText(s.label, x + 20 * pr, y);
+          });
+        },
+      };
     });
     if (blob) {
       this.dispatchEvent(
@@ -297,7 +301,11 @@ export class MetricChart extends LitElement {
   }
 
   override render() {
-    const i = this.cursorIdx;
+    const linked =
+      this.cursorEpoch === undefined || this.cursorEpoch === null
+        ? -1
+        : this.data.x.indexOf(this.cursorEpoch);
+    const i = this.cursorIdx ?? (linked >= 0 ? linked : null);
     const at = (s: CurveSeries) => (i !== null && i < s.mean.length ? s.mean[i] : lastValue(s));
     const epoch = i !== null ? this.data.x[i] : this.data.x[this.data.x.length - 1];
     return html`
@@ -305,7 +313,7 @@ export class MetricChart extends LitElement {
         <h2>${this.heading}</h2>
         ${this.static ? '' : html`<button type="button" data-testid=${`png-${this.metric}`} aria-label=${`Save ${this.heading} as PNG`} @click=${() => this.savePng()}>PNG</button>`}
       </header>
-      <div class="plot" data-testid=${`chart-${this.metric}`}></div>
+      <div class="plot" data-testid=${`chart-${this.metric}`} role="img" aria-label=${curveSummary(this.data, this.heading)} data-cursor-epoch=${i !== null ? String(this.data.x[i]) : ''}></div>
       <div class="foot">
         <ul aria-label=${`${this.heading}${epoch !== undefined ? ` at epoch ${epoch}` : ''}`}>
           ${epoch !== undefined ? html`<li>epoch ${epoch}</li>` : ''}
@@ -316,6 +324,16 @@ export class MetricChart extends LitElement {
         </ul>
         ${this.static ? '' : this.axisControls()}
       </div>
+      ${
+        this.static
+          ? ''
+          : chartTable(
+              `${this.heading}: data`,
+              this.tableOpen,
+              (open) => (this.tableOpen = open),
+              () => curveRows(this.data),
+            )
+      }
     `;
   }
 

@@ -1,4 +1,4 @@
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, noChange } from 'lit';
 import { live } from 'lit/directives/live.js';
 import {
   type ConfigIssue,
@@ -10,7 +10,7 @@ import {
   type RunConfig,
 } from '../src/config/run-config.ts';
 import { PRESET_LABELS, PRESETS, type PresetName, presetOf } from '../src/run/presets.ts';
-import { type FieldPath, issuesAt, numberFrom } from '../src/view/edit.ts';
+import { type FieldPath, issuesAt, issueText, numberFrom } from '../src/view/edit.ts';
 import { emitEdit } from './config-fields.ts';
 import { controlStyles } from './control-styles.ts';
 
@@ -108,7 +108,7 @@ export class NetworkEditor extends LitElement {
               const bad = (k: string) => issuesAt(this.issues, ['network', 'hidden', i, k]).length > 0;
               return html`<tr data-testid="layer-row">
                 <td class="n">${i + 1}</td>
-                <td class="w"><input type="number" min="1" max="4096" step="1" aria-label=${`layer ${i + 1} width`} .value=${live(String(l.width))}
+                <td class="w"><input type="number" min="1" max="4096" step="1" aria-label=${`layer ${i + 1} width`} .value=${bad('width') ? noChange : live(String(l.width))}
                   aria-invalid=${bad('width') ? 'true' : 'false'}
                   @change=${(e: Event) => this.changeLayer(i, { width: numberFrom((e.target as HTMLInputElement).value) })} /></td>
                 <td class="k"><select aria-label=${`layer ${i + 1} weights`} .value=${live(l.weights)} @change=${(e: Event) => this.changeLayer(i, { weights: (e.target as HTMLSelectElement).value as LayerConfig['weights'] })}>
@@ -133,7 +133,7 @@ export class NetworkEditor extends LitElement {
             <tr class="io"><td class="n">out</td><td colspan="5">${this.classes ?? '…'} classes, softmax</td></tr>
           </tbody>
         </table>
-        ${layerIssues.map((i) => html`<p class="error">${i.field}: ${i.message}</p>`)}
+        ${layerIssues.map((i) => html`<p class="error" data-testid="layer-issue">${issueText(i)}</p>`)}
         <div class="row foot">
           <button type="button" data-testid="add-layer" ?disabled=${hidden.length >= MAX_LAYERS} @click=${() => this.addLayer()}>+ layer</button>
           <label class="check">output weights

@@ -1,11 +1,12 @@
 import { css, html, LitElement } from 'lit';
 import type { RunRecord } from '../src/run/record.ts';
-import { exportName, recordCsv, recordJson } from '../src/view/export.ts';
+import { exportName, lastEpoch, recordCsv, recordJson } from '../src/view/export.ts';
 import { controlStyles } from './control-styles.ts';
 
 /**
  * Export of the results: the JSON result record (the same `bitplane.run/1` record as the command line)
- * and a CSV table, per run (the comparison has two).
+ * and a CSV table, per run (the comparison has two, named by their networks), named with the epoch
+ * reached (the root adds the time of saving).
  * Properties down: `runs` ([{ label, record }]). Events up: `save-file` ({ blob, name }).
  */
 export class ResultsExport extends LitElement {
@@ -40,9 +41,9 @@ export class ResultsExport extends LitElement {
         const suffix = label ? ` ${label}` : '';
         return html`
           <button type="button" data-testid=${`export-json-${i}`} ?disabled=${!record}
-            @click=${() => record && this.save(recordJson(record), 'application/json', exportName(record, 'json', label.toLowerCase()))}>JSON${suffix}</button>
+            @click=${() => record && this.save(recordJson(record), 'application/json', exportName(record, 'json', '', { epoch: lastEpoch(record) }))}>JSON${suffix}</button>
           <button type="button" data-testid=${`export-csv-${i}`} ?disabled=${!record}
-            @click=${() => record && this.save(recordCsv(record), 'text/csv', exportName(record, 'csv', label.toLowerCase()))}>CSV${suffix}</button>`;
+            @click=${() => record && this.save(recordCsv(record), 'text/csv', exportName(record, 'csv', '', { epoch: lastEpoch(record) }))}>CSV${suffix}</button>`;
       })}`;
   }
 }

@@ -1,7 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { ConfigIssue, RunConfig } from '../src/config/run-config.ts';
 import type { DatasetName } from '../src/data/types.ts';
-import { DATASET_DIMS, type PreviewImage } from '../src/view/preview.ts';
+import { datasetDims, type PreviewImage } from '../src/view/preview.ts';
 import './dataset-picker.ts';
 import './estimator-controls.ts';
 import './network-editor.ts';
@@ -51,11 +51,7 @@ export class RunControls extends LitElement {
 
   override render() {
     const c = this.config;
-    const f = c.data.file;
-    const dims =
-      c.data.name === 'custom'
-        ? { inputs: f?.columns ?? 0, classes: f?.classes ?? 0 }
-        : DATASET_DIMS[c.data.name];
+    const dims = datasetDims(c.data);
     return html`
       <section><paper-presets .config=${c} view=${this.view}></paper-presets></section>
       <section><dataset-picker .data=${c.data} .previews=${this.previews} .sources=${this.sources} .issues=${this.issues}></dataset-picker></section>

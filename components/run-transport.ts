@@ -23,13 +23,42 @@ export class RunTransport extends LitElement {
   static override properties = {
     view: { attribute: false },
     disabled: { type: Boolean },
+    waited: { state: true },
+    estimate: { type: String },
   };
   declare view: TransportView;
   declare disabled: boolean;
+  /** Seconds spent preparing so far (a clock that runs while the run is being prepared). */
+  declare waited: number;
+  /** Shown before the run starts: its estimated time on this adapter, or how to get one. */
+  declare estimate: string;
+  private loadingSince = 0;
+  private clock?: ReturnType<typeof setInterval>;
 
   constructor() {
     super();
     this.disabled = false;
+    this.waited = 0;
+    this.estimate = '';
+  }
+
+  override willUpdate() {
+    // Preparing can take a while (MNIST, wide layers): a clock shows that it is going on.
+    if (this.view?.state === 'loading' && !this.clock) {
+      this.loadingSince = performance.now();
+      this.waited = 0;
+      this.clock = setInterval(() => (this.waited = (performance.now() - this.loadingSince) / 1000), 1000);
+    } else if (this.view?.state !== 'loading' && this.clock) this.stopClock();
+  }
+
+  private stopClock() {
+    clearInterval(this.clock);
+    this.clock = undefined;
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.stopClock();
   }
 
   static override styles = [
@@ -43,6 +72,7 @@ export class RunTransport extends LitElement {
       progress { flex: 1; height: 0.55rem; accent-color: var(--bp-accent); }
       .epoch { font-weight: 600; white-space: nowrap; }
       .muted { color: var(--bp-muted); white-space: nowrap; }
+      [data-testid='run-stage'], .estimate { white-space: normal; }
     `,
   ];
 
@@ -58,18 +88,24 @@ export class RunTransport extends LitElement {
       <div class="buttons">
         ${
           busy
-            ? html`<button type="button" class="play" data-testid="pause" aria-label="Pause after this epoch" @click=${() => this.act('pause')}>❚❚ Pause</button>`
-            : html`<button type="button" class="play" data-testid="play" aria-label="Play: train epoch after epoch" ?disabled=${this.disabled || over}
+            ? html`<button type="button" class="play" data-testid="pause" aria-label="Pause after this epoch" aria-keyshortcuts="Space" title="Pause (Space)" @click=${() => this.act('pause')}>❚❚ Pause</button>`
+            : html`<button type="button" class="play" data-testid="play" aria-label="Play: train epoch after epoch" aria-keyshortcuts="Space" title="Play (Space)" ?disabled=${this.disabled || over}
                 @click=${() => this.act('play')}>▶ Play</button>`
         }
-        <button type="button" data-testid="step" aria-label="Step: train one epoch" ?disabled=${this.disabled || busy || over} @click=${() => this.act('step')}>Step</button>
-        <button type="button" data-testid="reset" aria-label="Reset: discard this run" ?disabled=${this.disabled || v.state === 'idle'} @click=${() => this.act('reset')}>Reset</button>
+        <button type="button" data-testid="step" aria-label="Step: train one epoch" aria-keyshortcuts="ArrowRight" title="Step (→)" ?disabled=${this.disabled || busy || over} @click=${() => this.act('step')}>Step</button>
+        <button type="button" data-testid="reset" aria-label="Reset: discard this run" aria-keyshortcuts="R" title="Reset (R)" ?disabled=${this.disabled || v.state === 'idle'} @click=${() => this.act('reset')}>Reset</button>
       </div>
       <div class="meter">
         <span class="epoch" data-testid="epoch" aria-live="polite">epoch ${v.epoch} / ${v.epochs}</span>
         <progress max=${Math.max(1, v.epochs)} .value=${v.epoch} aria-label="training progress"></progress>
         <span class="muted" data-testid="run-state" data-state=${v.state}>${STATE_TEXT[v.state]}</span>
-        <span class="muted">${formatDuration(v.elapsed_s)} · ETA ${v.state === 'idle' ? '–' : formatDuration(v.eta_s)}</span>
+        ${
+          v.state === 'loading'
+            ? html`<span class="muted" data-testid="run-stage">${formatDuration(this.waited)} · ${v.stage ?? 'starting'}</span>`
+            : v.state === 'idle' && this.estimate
+              ? html`<span class="muted estimate" data-testid="run-estimate">${this.estimate}</span>`
+              : html`<span class="muted">${formatDuration(v.elapsed_s)} · ETA ${v.state === 'idle' ? '–' : formatDuration(v.eta_s)}</span>`
+        }
       </div>
     `;
   }

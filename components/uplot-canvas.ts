@@ -24,24 +24,36 @@ export function createChart(opts: uPlot.Options, data: uPlot.AlignedData, target
   }
 }
 
+/** The legend strip under an exported chart: its height (device pixels) and how it is drawn. */
+export interface PngFoot {
+  height: number;
+  /** Draws the strip whose top edge is at `top` (device pixels); the font is the 11 px label font. */
+  draw(ctx: CanvasRenderingContext2D, top: number): void;
+}
+
+const LABEL_FONT = (pr: number) => `${11 * pr}px system-ui, sans-serif`;
+
 /**
- * A chart as a PNG for export: `heading` above the plot, a legend strip below drawn by `drawFoot` (at
- * height `foot`, centre line y), on the theme's background. Both chart elements frame their exports so.
+ * A chart as a PNG for export: `heading` above the plot, a legend strip below laid out by `foot` (which
+ * may measure text with the context it is given, at the label font, and the output width), on the
+ * theme's background. Both chart elements frame their exports so.
  */
 export async function chartPng(
   u: uPlot,
   heading: string,
   colors: { background: string; text: string },
-  foot: number,
-  drawFoot: (ctx: CanvasRenderingContext2D, y: number, pr: number, width: number) => void,
+  foot: (ctx: CanvasRenderingContext2D, pr: number, width: number) => PngFoot,
 ): Promise<Blob | null> {
   const pr = uPlot.pxRatio;
   const src = u.ctx.canvas;
   const head = 30 * pr;
   const out = document.createElement('canvas');
   out.width = src.width;
-  out.height = src.height + head + foot * pr;
   const ctx = out.getContext('2d')!;
+  ctx.font = LABEL_FONT(pr);
+  const strip = foot(ctx, pr, out.width);
+  // Setting the height clears the context's state: the fonts are set again below.
+  out.height = src.height + head + strip.height;
   ctx.fillStyle = colors.background;
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.fillStyle = colors.text;
@@ -49,7 +61,7 @@ export async function chartPng(
   ctx.textBaseline = 'middle';
   ctx.fillText(heading, 10 * pr, head / 2);
   ctx.drawImage(src, 0, head);
-  ctx.font = `${11 * pr}px system-ui, sans-serif`;
-  drawFoot(ctx, head + src.height + (foot * pr) / 2, pr, out.width);
+  ctx.font = LABEL_FONT(pr);
+  strip.draw(ctx, head + src.height);
   return new Promise<Blob | null>((resolve) => out.toBlob(resolve, 'image/png'));
 }

@@ -19,10 +19,7 @@ const REASON = /Over the size cap:\s*(\S.*)/i;
  * are listed but do not fail. Remove an entry once its file is split; one that no longer applies is
  * reported as stale.
  */
-const PENDING = {
-  'components/bitplane-app.ts': 'the app shell is split into controllers (issue #11, point 3)',
-  'components/info-plane.ts': 'the uPlot lifecycle moves into a shared controller (issue #11, point 3)',
-};
+const PENDING = {};
 
 function files(dir) {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>

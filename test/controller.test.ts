@@ -41,6 +41,11 @@ describe('run controller', () => {
     expect(views.map((x) => x.state)).toContain('loading');
     expect(views.map((x) => x.state)).toContain('running');
     expect(views.at(-1)?.state).toBe('done');
+    // While preparing, the view names the step under way (and only then).
+    const stages = views.filter((x) => x.stage).map((x) => `${x.state}: ${x.stage}`);
+    expect(stages).toContain('loading: loading the xor data and building run 1 of 1');
+    expect(stages).toContain('loading: evaluating and estimating epoch 0 of run 1 of 1');
+    expect(views.every((x) => x.state === 'loading' || x.stage === undefined)).toBe(true);
     const revisions = views.map((x) => x.revision);
     expect([...revisions].sort((a, b) => a - b)).toEqual(revisions);
     expect(v.eta_s).toBe(0);

@@ -11,8 +11,15 @@ import { applyPreset, comparisonConfigs, presetOf } from '../src/run/presets.ts'
 import type { RunRecord } from '../src/run/record.ts';
 import { Rng } from '../src/util/rng.ts';
 import { viridis, viridisRgb, withAlpha } from '../src/view/colors.ts';
-import { alignedColumns, curveData, lastValue } from '../src/view/curves.ts';
-import { exportableRecord, exportName, recordCsv, recordJson } from '../src/view/export.ts';
+import { alignedColumns, curveData, lastValue, logFit } from '../src/view/curves.ts';
+import {
+  exportableRecord,
+  exportName,
+  lastEpoch,
+  recordCsv,
+  recordJson,
+  stampedName,
+} from '../src/view/export.ts';
 import { formatDuration, formatMetric } from '../src/view/format.ts';
 import { epochFraction, niceTop, planeData, sharedRanges } from '../src/view/plane.ts';
 import { previewImage } from '../src/view/preview.ts';
@@ -56,7 +63,7 @@ function synthetic(
       index: l,
       name: l === L - 1 ? 'output' : `hidden ${l + 1}`,
       width: 10 - l,
-      binary: true,
+      binary: l < L - 1,
       binary_output: l < L - 1,
       batch_norm: true,
       activation: 'ste_sign',
@@ -191,11 +198,11 @@ describe('loss and accuracy curves', () => {
 });
 
 describe('exports', () => {
-  it('CSV: one row per logged epoch and replica, a column group per layer', () => {
+  it('CSV: one row per logged epoch and replica, a column group per layer with the columns it can fill', () => {
     const rec = synthetic(2, [0, 5], 2, (r, i, l) => r + i + l);
     const csv = recordCsv(rec).trim().split('\n');
     expect(csv[0]).toBe(
-      'epoch,replica,train_loss,test_loss,train_acc,test_acc,hidden_1_ixt,hidden_1_ity,hidden_1_near_ceiling,hidden_1_codes,hidden_1_flip_ratio,output_ixt,output_ity,output_near_ceiling,output_codes,output_flip_ratio',
+      'epoch,replica,train_loss,test_loss,train_acc,test_acc,hidden_1_ixt,hidden_1_ity,hidden_1_near_ceiling,hidden_1_codes,hidden_1_flip_ratio,output_ixt,output_ity,output_near_ceiling,output_codes',
     );
     expect(csv.length).toBe(1 + 2 * 2);
     const row = csv[4].split(',');
@@ -204,7 +211,7 @@ describe('exports', () => {
     expect(row[8]).toBe('0');
     expect(row[9]).toBe('100');
     expect(row[10]).toBe('0.1');
-    expect(row[15]).toBe(''); // output layer: float weights, no flip ratio
+    expect(row.length).toBe(15); // output layer: float weights, no flip-ratio column
   });
 
   it('CSV and the plane follow info.layers (the estimated layers) for the information columns', () => {
@@ -218,7 +225,9 @@ describe('exports', () => {
     const row = recordCsv(rec).split('\n')[1].split(',');
     expect(row.slice(6, 10)).toEqual(['10', '0.5', '0', '7']);
     expect(row.slice(11, 15)).toEqual(['11', '0.6', '1', '8']);
-    expect(row.slice(16, 20)).toEqual(['', '', '', '']); // the output layer: not estimated
+    // The output layer is neither estimated nor binary: no columns (they would always be empty).
+    expect(row.length).toBe(16);
+    expect(recordCsv(rec).split('\n')[0]).not.toMatch(/output_/);
     const p = planeData(rec);
     expect(p.layers.map((l) => l.name)).toEqual(['hidden 1', 'hidden 2']);
   });
@@ -243,6 +252,31 @@ describe('exports', () => {
     expect(exportName({ config: applyPreset(defaultConfig(), 'dnn-tanh') }, 'png', 'plane')).toBe(
       'bitplane-bits12-dnn-seed1-plane.png',
     );
+  });
+
+  it("names say the epoch reached and the joint charts' networks, and a save time keeps them apart", () => {
+    const done = synthetic(1, [0, 1, 2], 1, () => 1);
+    expect(exportName(done, 'csv', '', { epoch: lastEpoch(done) })).toBe('bitplane-bits12-bnn-seed1-ep2.csv');
+    expect(exportName(done, 'png', 'loss', { net: 'dnn-tanh-vs-bnn' })).toBe(
+      'bitplane-bits12-dnn-tanh-vs-bnn-seed1-loss.png',
+    );
+    const at = new Date(Date.UTC(2026, 10, 30, 3, 1, 45, 123));
+    expect(stampedName('bitplane-x-loss.png', at)).toBe('bitplane-x-loss-20261130-030145.png');
+    expect(stampedName('noext', at)).toBe('noext-20261130-030145');
+    const later = new Date(at.getTime() + 1000);
+    expect(stampedName('a.png', later)).not.toBe(stampedName('a.png', at));
+  });
+
+  it('a log loss axis fits the data instead of whole decades', () => {
+    const [lo, hi] = logFit(0.55, 0.8);
+    expect(lo).toBeLessThan(0.55);
+    expect(hi).toBeGreaterThan(0.8);
+    expect(hi / lo).toBeLessThan(2); // 0.1–10 would be 100
+    const [a, b] = logFit(1, 1);
+    expect(b / a).toBeCloseTo(1.5, 6); // a flat loss still gets a readable span
+    const [c, d] = logFit(0.01, 2);
+    expect(c).toBeLessThan(0.01);
+    expect(d).toBeGreaterThan(2);
   });
 });
 

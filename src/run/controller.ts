@@ -34,6 +34,8 @@ export interface TransportView {
   records: RunRecord[];
   /** Increases with every update: the records are mutated in place. */
   revision: number;
+  /** While preparing ('loading'): the step under way, e.g. "loading the dataset and building run 1 of 2". */
+  stage?: string;
 }
 
 export interface ControllerOptions {
@@ -52,6 +54,7 @@ export class RunController {
   private disposed = false;
   private state: TransportState = 'idle';
   private message?: string;
+  private stage?: string;
   private revision = 0;
   private advanceMs = 0;
   private advances = 0;
@@ -78,6 +81,7 @@ export class RunController {
       message: this.message,
       records: this.sessions.map((s) => s.record),
       revision: this.revision,
+      stage: this.state === 'loading' ? this.stage : undefined,
     };
   }
 
@@ -153,7 +157,10 @@ export class RunController {
         const pause = this.options.yieldToUi ?? macrotask;
         const made: TrainingSession[] = [];
         try {
-          for (const c of this.configs) {
+          for (const [k, c] of this.configs.entries()) {
+            this.setStage(
+              `loading the ${c.data.name} data and building run ${k + 1} of ${this.configs.length}`,
+            );
             await pause();
             made.push(await TrainingSession.create(this.gpu, c, this.options.files));
           }
@@ -166,7 +173,8 @@ export class RunController {
           return;
         }
         this.sessions = made;
-        for (const s of this.sessions) {
+        for (const [k, s] of this.sessions.entries()) {
+          this.setStage(`evaluating and estimating epoch 0 of run ${k + 1} of ${this.sessions.length}`);
           await pause();
           await s.start();
         }
@@ -206,6 +214,12 @@ export class RunController {
       return true;
     }
     return false;
+  }
+
+  /** Names the preparation step under way (shown with 'preparing…'). */
+  private setStage(stage: string) {
+    this.stage = stage;
+    this.emit();
   }
 
   private setState(state: TransportState) {

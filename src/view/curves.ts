@@ -85,3 +85,10 @@ export function lastValue(s: CurveSeries): number | null {
   for (let i = s.mean.length - 1; i >= 0; i--) if (s.mean[i] !== null) return s.mean[i];
   return null;
 }
+
+/** A log axis' range around [min, max] (both > 0): 10 % margin, at least a factor 1.5 wide. */
+export function logFit(min: number, max: number): [number, number] {
+  const mid = Math.sqrt(min * max);
+  const half = Math.max(Math.sqrt(max / min) * 1.1, Math.sqrt(1.5));
+  return [mid / half, mid * half];
+}

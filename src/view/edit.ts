@@ -46,3 +46,41 @@ export function numberFrom(text: string): number {
   const t = text.trim();
   return t === '' ? Number.NaN : Number(t);
 }
+
+/**
+ * A configuration field as the controls name it: layers counted from 1 as the network editor shows
+ * them, without the schema's nesting ('network.hidden.0.width' → 'layer 1 width', 'optimizer.lr' →
+ * 'optimizer lr', 'data.samples' → 'samples').
+ */
+export function fieldLabel(field: string): string {
+  const parts = field.split('.');
+  if (parts[0] === 'network' && parts[1] === 'hidden') {
+    const i = Number(parts[2]);
+    if (parts.length > 2 && Number.isInteger(i)) return [`layer ${i + 1}`, ...parts.slice(3)].join(' ');
+    return 'layers';
+  }
+  if (parts[0] === 'network' || parts[0] === 'data') parts.shift();
+  return parts.join(' ') || field;
+}
+
+/** A schema message in plain words ("Too small: expected number to be >=1" → "must be ≥ 1"). */
+export function plainMessage(message: string): string {
+  const bound =
+    /^Too (small|big): expected (?:number|array|string) to (?:be|have) ([<>]=?)\s*([-\d.e+]+)(.*)$/i.exec(
+      message,
+    );
+  if (bound) {
+    const op = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' }[bound[2]] ?? bound[2];
+    return `must be ${op} ${bound[3]}${bound[4]}`;
+  }
+  if (/^Invalid input: expected int, received number$/.test(message)) return 'must be a whole number';
+  return message;
+}
+
+/** An issue as one line for the controls: "layer 1 width must be ≥ 1". */
+export function issueText(issue: { field: string; message: string }): string {
+  const message = plainMessage(issue.message);
+  return message.startsWith('must ')
+    ? `${fieldLabel(issue.field)} ${message}`
+    : `${fieldLabel(issue.field)}: ${message}`;
+}

@@ -4,7 +4,8 @@
  *
  *   epoch,replica,train_loss,test_loss,train_acc,test_acc,<layer>_ixt,<layer>_ity,<layer>_near_ceiling,<layer>_codes,<layer>_flip_ratio,…
  *
- * (ixt, ity, near_ceiling and codes — the occupied codes — are empty for a layer that is not estimated.)
+ * A layer has the columns it can fill: ixt, ity, near_ceiling and codes (the occupied codes) when it is
+ * estimated (the output layer is not), flip_ratio when its weights are binary.
  *
  * Missing or non-finite values are empty cells. A run exported before it finished (paused) is marked
  * `interrupted`, with a message saying where it stopped, so the file never claims a complete run.
@@ -42,9 +43,13 @@ export function recordCsv(record: RunRecord): string {
   const layers = record.layers.map((l) => columnName(l.name));
   // The information plane's arrays are indexed by estimated layer (info.layers); -1: not estimated.
   const k = record.layers.map((_, l) => (info.layers ? info.layers.indexOf(l) : l));
+  const estimated = (l: number) => k[l] >= 0;
+  const binary = (l: number) => record.layers[l].binary;
   const header = ['epoch', 'replica', 'train_loss', 'test_loss', 'train_acc', 'test_acc'];
-  for (const n of layers)
-    header.push(`${n}_ixt`, `${n}_ity`, `${n}_near_ceiling`, `${n}_codes`, `${n}_flip_ratio`);
+  layers.forEach((n, l) => {
+    if (estimated(l)) header.push(`${n}_ixt`, `${n}_ity`, `${n}_near_ceiling`, `${n}_codes`);
+    if (binary(l)) header.push(`${n}_flip_ratio`);
+  });
   const lines = [header.join(',')];
   record.epochs.forEach((epoch, i) => {
     for (let r = 0; r < R; r++) {
@@ -58,13 +63,14 @@ export function recordCsv(record: RunRecord): string {
       ];
       layers.forEach((_, l) => {
         const j = k[l];
-        row.push(
-          cell(info.ixt[r]?.[i]?.[j]),
-          cell(info.ity[r]?.[i]?.[j]),
-          cell(info.near_ceiling[r]?.[i]?.[j]),
-          cell(info.occupied?.[r]?.[i]?.[j]),
-          cell(metrics.flip_ratio[r]?.[i]?.[l]),
-        );
+        if (estimated(l))
+          row.push(
+            cell(info.ixt[r]?.[i]?.[j]),
+            cell(info.ity[r]?.[i]?.[j]),
+            cell(info.near_ceiling[r]?.[i]?.[j]),
+            cell(info.occupied?.[r]?.[i]?.[j]),
+          );
+        if (binary(l)) row.push(cell(metrics.flip_ratio[r]?.[i]?.[l]));
       });
       lines.push(row.join(','));
     }
@@ -72,15 +78,48 @@ export function recordCsv(record: RunRecord): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A file name for an export: bitplane-<dataset>-<network>-seed<seed>[-<what>].<ext>. */
-export function exportName(record: Pick<RunRecord, 'config'>, ext: string, what = ''): string {
+/** What an export's name says beyond the run: the network's name instead of its kind, the epoch reached. */
+export interface NameParts {
+  /** Replaces the network's kind (e.g. 'dnn-tanh-vs-bnn' for the comparison's joint charts). */
+  net?: string;
+  /** The last logged epoch: a record exported mid-run is named apart from the finished one. */
+  epoch?: number;
+}
+
+/**
+ * A file name for an export: bitplane-<dataset>-<network>-seed<seed>[-ep<epoch>][-<what>].<ext>, the
+ * network being bnn, dnn, mixed or linear (no hidden layer) unless `parts.net` names it.
+ */
+export function exportName(
+  record: Pick<RunRecord, 'config'>,
+  ext: string,
+  what = '',
+  parts: NameParts = {},
+): string {
   const c = record.config;
-  const net = c.network.hidden.length
+  const kind = c.network.hidden.length
     ? c.network.hidden.every((l) => l.weights === 'binary')
       ? 'bnn'
       : c.network.hidden.every((l) => l.weights === 'float')
         ? 'dnn'
         : 'mixed'
     : 'linear';
-  return `bitplane-${c.data.name}-${net}-seed${c.seed}${what ? `-${what}` : ''}.${ext}`;
+  const net = parts.net ?? kind;
+  const epoch = parts.epoch !== undefined ? `-ep${parts.epoch}` : '';
+  return `bitplane-${c.data.name}-${net}-seed${c.seed}${epoch}${what ? `-${what}` : ''}.${ext}`;
+}
+
+/** The last logged epoch of a record (0 before any). */
+export const lastEpoch = (record: Pick<RunRecord, 'epochs'>): number =>
+  record.epochs.length ? record.epochs[record.epochs.length - 1] : 0;
+
+/**
+ * A name made unique by the time of saving (UTC, to the second), before its extension:
+ * 'a-loss.png' at 2026-11-30 03:01:45 → 'a-loss-20261130-030145.png'. Saving twice never overwrites.
+ */
+export function stampedName(name: string, at: Date): string {
+  const iso = at.toISOString(); // 2026-11-30T03:01:45.123Z
+  const stamp = `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? `${name.slice(0, dot)}-${stamp}${name.slice(dot)}` : `${name}-${stamp}`;
 }

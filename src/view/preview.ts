@@ -6,6 +6,7 @@
  *   toys   (shape [2])    the points, coloured by class, in [−6, 6]² (TensorFlow Playground's frame)
  *   images (shape [h, w]) a 3 × 3 grid of the first image of classes 0–8, grey
  */
+import type { RunConfig } from '../config/run-config.ts';
 import type { Dataset } from '../data/types.ts';
 import { CLASS_RGB } from './colors.ts';
 
@@ -87,3 +88,9 @@ export const DATASET_DIMS: Record<Exclude<Dataset['name'], 'custom'>, { inputs: 
   spiral: { inputs: 2, classes: 2 },
   gauss: { inputs: 2, classes: 2 },
 };
+
+/** Inputs and classes of a configuration's dataset: the table's, or your own data's from its file part. */
+export function datasetDims(data: RunConfig['data']): { inputs: number; classes: number } {
+  if (data.name !== 'custom') return DATASET_DIMS[data.name];
+  return { inputs: data.file?.columns ?? 0, classes: data.file?.classes ?? 0 };
+}
