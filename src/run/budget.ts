@@ -37,6 +37,11 @@ export function datasetShape(config: RunConfig): { D: number; classes: number; t
       return { D: 784, classes: 10, train: d.mnistTrain, test: d.mnistTest };
     case 'digits':
       return { D: 64, classes: 10, ...split(1797) };
+    case 'custom': {
+      // Your own data: its file part says its shape (a run without one is refused before this).
+      const f = d.file;
+      return { D: f?.columns ?? 0, classes: f?.classes ?? 0, ...split(f?.rows ?? 0) };
+    }
     default:
       if (!TOYS.includes(d.name)) throw new Error(`datasetShape: unknown dataset ${d.name}`);
       return { D: 2, classes: 2, ...split(d.samples) };
