@@ -16,7 +16,6 @@ import { outcomesInOrder, type RunOutcome, sweepRow, toCsv, toJsonLines } from '
 import { expandSpec, type ManifestEntry, manifestText, SpecError, sweepId } from '../sweep/spec.ts';
 import { type StudyReport, studyReport, withoutSeed } from '../sweep/study.ts';
 import { checkOutputDir, checkOutputFile, OutputError, writeFileAtomic } from './output.ts';
-import { chromiumAvailable, chromiumMissingMessage } from './serve-app.ts';
 
 export const SWEEP_USAGE = `usage: bitplane sweep expand SPEC.json [--out sweep.jsonl]
        bitplane sweep report DIR [--from sweep.jsonl] [--out OUT] [--figures]
@@ -176,7 +175,11 @@ async function report(
   }
   const found = await readOutcomes(dir);
   await checkOutputDir(outDir);
-  if (figures && !chromiumAvailable()) throw new InputError(`--figures: ${chromiumMissingMessage()}`);
+  if (figures) {
+    // Loaded only for figures: serve-app needs Vite and Playwright, which a bundled CLI (scripts/bundle-cli.mjs) lacks.
+    const { chromiumAvailable, chromiumMissingMessage } = await import('./serve-app.ts');
+    if (!chromiumAvailable()) throw new InputError(`--figures: ${chromiumMissingMessage()}`);
+  }
   const rows = outcomesInOrder(found, manifest).map(sweepRow);
   const study: StudyReport & { groups: { figure?: string }[] } = studyReport(rows);
   await writeFileAtomic(join(outDir, 'sweep.csv'), toCsv(rows));
