@@ -14,7 +14,7 @@ import { flatGrid, type KernelDef, kernelPipeline, type PreparedOp, preparedOp }
 import { createTensor, expectDtype, expectShape, type Tensor } from '../../gpu/tensor.ts';
 import { createUniform } from '../../gpu/uniform.ts';
 import { readF32, rwF32, rwU32 } from '../layout.ts';
-import { TWN_FACTOR, uniformConstants } from './ref.ts';
+import { TERNARY_WG, TWN_FACTOR, uniformConstants } from './ref.ts';
 
 const UniformParams = d.struct({ n: d.u32, half: d.f32, steps: d.f32, inv: d.f32 });
 const TernaryParams = d.struct({ R: d.u32, P: d.u32, scale: d.f32 });
@@ -31,8 +31,8 @@ export const quantizeTernaryKernel = {
   layout: tgpu.bindGroupLayout({ params: { uniform: TernaryParams }, w: readF32, y: rwF32 }),
 } satisfies KernelDef;
 
-/** Workgroup sizes (the WGSL `override WG`, set from here only); the ternary one is a power of two. */
-export const QUANTIZE_TUNING = { WG: 64, TERNARY_WG: 64 };
+/** Workgroup sizes (the WGSL `override WG`, set from here only); the ternary one is ref.ts's TERNARY_WG. */
+export const QUANTIZE_TUNING = { WG: 64, TERNARY_WG };
 
 export interface QuantizeUniformArgs {
   /** f32, any shape (by convention [R, B, N] for activations, [R, …] for weights) */

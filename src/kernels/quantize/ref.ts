@@ -59,6 +59,9 @@ export function quantizeUniformRef(
   return { y, level };
 }
 
+/** The ternary kernel's workgroup size, which fixes its summation order (a power of two). */
+export const TERNARY_WG = 64;
+
 /** TWN's threshold factor: Δ = 0.7 · mean |w| (Li, Zhang & Liu 2016, "Ternary Weight Networks"). */
 export const TWN_FACTOR = 0.7;
 
