@@ -11,6 +11,10 @@ import { rint } from '../data/split.ts';
 import { SCHEDULES } from '../info/schedule.ts';
 import { binRangeIssue, EstimatorSchema } from '../info/settings.ts';
 import { ACTIVATION_NAMES } from '../kernels/activation/ref.ts';
+import { LARQ_BOP } from '../kernels/bop_update/ref.ts';
+
+/** Bop's τ and γ when the configuration leaves them out (Larq's defaults). */
+export const BOP_DEFAULTS = LARQ_BOP;
 
 export const CONFIG_SCHEMA_VERSION = 1;
 
