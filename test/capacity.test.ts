@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigInput, parseConfig } from '../src/config/run-config.ts';
 import type { Gpu } from '../src/gpu/device.ts';
 import { bopFlips, bopUpdateRef } from '../src/kernels/bop_update/ref.ts';
+import { codePlan, sampleCode } from '../src/kernels/layer_codes/ref.ts';
 import { sign } from '../src/kernels/pack_signs/ref.ts';
 import {
   QUANT_BITS,
@@ -19,10 +20,13 @@ import {
 } from '../src/kernels/quantize/ref.ts';
 import { epochBatches, epochOrder } from '../src/nn/batches.ts';
 import { CpuTrainer } from '../src/nn/cpu-trainer.ts';
+import { codingOf } from '../src/nn/estimation.ts';
 import { GpuTrainer, type TrainData } from '../src/nn/gpu-trainer.ts';
 import { initParams } from '../src/nn/init.ts';
+import { kbitCodesExact, kbitCoding } from '../src/nn/kbit-codes.ts';
 import { planNetwork } from '../src/nn/plan.ts';
 import { parseLink, serializeLink } from '../src/run/link.ts';
+import { emptyRecord } from '../src/run/record.ts';
 import { Rng } from '../src/util/rng.ts';
 import { testGpu } from './gpu.ts';
 
@@ -209,5 +213,48 @@ describe('GPU trainer vs CPU reference, k-bit and ternary layers, Bop', () => {
       expect(same / ref.length, `hidden layer ${l + 1}`).toBeGreaterThan(0.99);
     }
     gpuT.destroy();
+  });
+});
+
+describe('exact codes of k-bit layers', () => {
+  it('are the packed level indices for every k while width·k ≤ 64, and hashed past that', () => {
+    const rng = new Rng(5);
+    for (const k of QUANT_BITS.filter((b) => b > 1)) {
+      const W = Math.floor(64 / k); // the widest exact layer: two words of ⌊32/k⌋ units
+      const plan = codePlan(kbitCoding(k), W);
+      expect(plan.exact, `k=${k} W=${W}`).toBe(true);
+      expect(plan.bits).toBe(k);
+      expect(kbitCodesExact(k, W)).toBe(true);
+      expect(kbitCodesExact(k, W + 1)).toBe(Math.floor(32 / k) * 2 >= W + 1);
+      for (let trial = 0; trial < 20; trial++) {
+        const levels = Array.from({ length: W }, (_, u) =>
+          trial === 0 ? u % 2 ** k : rng.int(0, 2 ** k - 1),
+        );
+        const t = Float32Array.from(levels, (j) => uniformValue(j, k));
+        const per = Math.floor(32 / k);
+        const words = [0, 0];
+        levels.forEach((j, u) => {
+          words[Math.floor(u / per)] = (words[Math.floor(u / per)] | (j << ((u % per) * k))) >>> 0;
+        });
+        expect(sampleCode(t, plan), `k=${k} levels ${levels.join(',')}`).toEqual(words);
+      }
+    }
+    expect(kbitCodesExact(8, 10)).toBe(false); // 80 bits: hashed
+    expect(kbitCodesExact(4, 16)).toBe(true);
+    expect(kbitCodesExact(4, 17)).toBe(false);
+    expect(kbitCodesExact(2, 32)).toBe(true);
+  });
+
+  it('a run records which k-bit layers are exact', async () => {
+    const { config } = parseLink('v=1&net=10-q8-bn-q8,7-float-bn-q4,5-bin-bn-q2');
+    const plan = planNetwork(config, 12, 2, false);
+    const record = emptyRecord(config, plan, {} as never, {} as never);
+    expect(record.layers.map((l) => l.kbit_codes)).toEqual([
+      { bits: 8, exact: false },
+      { bits: 4, exact: true },
+      { bits: 2, exact: true },
+      undefined,
+    ]);
+    expect(codingOf(config.estimator as never, plan.layers[1])).toEqual(kbitCoding(4));
   });
 });
