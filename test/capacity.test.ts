@@ -5,6 +5,7 @@
  * the GPU trainer agrees with the CPU reference trainer on a network with k-bit and ternary layers
  * trained by Bop.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigInput, parseConfig } from '../src/config/run-config.ts';
 import type { Gpu } from '../src/gpu/device.ts';
@@ -26,7 +27,9 @@ import { initParams } from '../src/nn/init.ts';
 import { kbitCodesExact, kbitCoding } from '../src/nn/kbit-codes.ts';
 import { planNetwork } from '../src/nn/plan.ts';
 import { parseLink, serializeLink } from '../src/run/link.ts';
+import { applyPreset, presetOf } from '../src/run/presets.ts';
 import { emptyRecord } from '../src/run/record.ts';
+import { expandSpec } from '../src/sweep/spec.ts';
 import { Rng } from '../src/util/rng.ts';
 import { testGpu } from './gpu.ts';
 
@@ -256,5 +259,44 @@ describe('exact codes of k-bit layers', () => {
       undefined,
     ]);
     expect(codingOf(config.estimator as never, plan.layers[1])).toEqual(kbitCoding(4));
+  });
+});
+
+describe('the capacity sweep', () => {
+  it('sweeps/capacity.json expands and validates: k = 1, 2, 4, 8 and float, two datasets, ≥ 20 seeds each', () => {
+    const { entries } = expandSpec(JSON.parse(readFileSync('sweeps/capacity.json', 'utf8')));
+    const configs = entries.map((e) => {
+      const { config, issues } = parseLink(e.link);
+      expect(issues, e.link).toEqual([]);
+      return config;
+    });
+    expect(new Set(configs.map((c) => c.data.name))).toEqual(new Set(['bits12', 'digits']));
+    const kinds = new Set(
+      configs.map((c) => `${c.network.hidden[0].weights} ${c.network.hidden[0].activation}`),
+    );
+    expect(kinds).toEqual(new Set(['binary ste_sign', 'q2 q2', 'q4 q4', 'q8 q8', 'float hardtanh']));
+    for (const kind of kinds) {
+      for (const data of ['bits12', 'digits']) {
+        const seeds = configs.filter(
+          (c) =>
+            c.data.name === data &&
+            `${c.network.hidden[0].weights} ${c.network.hidden[0].activation}` === kind,
+        );
+        expect(new Set(seeds.map((c) => c.seed)).size, `${data} ${kind}`).toBeGreaterThanOrEqual(20);
+      }
+    }
+    expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
+  });
+});
+
+describe('the k-bit network presets', () => {
+  it('rewrite every hidden layer to k-bit weights and activations, widths kept, and are recognised', () => {
+    const base = parseConfig({});
+    for (const k of ['q2', 'q4', 'q8'] as const) {
+      const c = applyPreset(base, k);
+      expect(c.network.hidden.map((l) => l.width)).toEqual(base.network.hidden.map((l) => l.width));
+      expect(c.network.hidden.every((l) => l.weights === k && l.activation === k && l.batchNorm)).toBe(true);
+      expect(presetOf(c)).toBe(k);
+    }
   });
 });
