@@ -31,6 +31,8 @@ import { applyPreset, presetOf } from '../src/run/presets.ts';
 import { emptyRecord } from '../src/run/record.ts';
 import { expandSpec } from '../src/sweep/spec.ts';
 import { Rng } from '../src/util/rng.ts';
+import { figureCaption } from '../src/view/figure.ts';
+import { floatHidden, syntheticRecord } from './figure-records.ts';
 import { testGpu } from './gpu.ts';
 
 describe('k-bit uniform quantizer (reference)', () => {
@@ -298,5 +300,16 @@ describe('the k-bit network presets', () => {
       expect(c.network.hidden.every((l) => l.weights === k && l.activation === k && l.batchNorm)).toBe(true);
       expect(presetOf(c)).toBe(k);
     }
+  });
+});
+
+describe('the figure caption of a k-bit run', () => {
+  it('says the k-bit layers are counted exactly, and hashed where they are', () => {
+    const rec = syntheticRecord({ replicas: 1, epochs: [0, 1], hidden: floatHidden([10, 7]) });
+    rec.layers[0].kbit_codes = { bits: 4, exact: true };
+    rec.layers[1].kbit_codes = { bits: 8, exact: false };
+    const line = figureCaption(rec).lines[1];
+    expect(line).toContain('k-bit level codes counted exactly (hashed past 64 bits)');
+    expect(line).not.toContain('bins');
   });
 });

@@ -41,7 +41,11 @@ function estimatorText(record: CaptionRecord): string {
   const hidden = record.info.layers.map((i) => record.layers[i]).filter((l) => l !== undefined);
   const parts: string[] = [];
   if (hidden.some((l) => l.binary_output)) parts.push('sign codes counted exactly');
-  if (hidden.some((l) => !l.binary_output))
+  if (hidden.some((l) => l.kbit_codes)) {
+    const hashed = hidden.some((l) => l.kbit_codes && !l.kbit_codes.exact);
+    parts.push(`k-bit level codes counted exactly${hashed ? ' (hashed past 64 bits)' : ''}`);
+  }
+  if (hidden.some((l) => !l.binary_output && !l.kbit_codes))
     parts.push(
       e.discretization === 'fixed'
         ? `${e.bins} bins in [${e.lo}, ${e.hi}]`
