@@ -311,5 +311,11 @@ describe('the figure caption of a k-bit run', () => {
     const line = figureCaption(rec).lines[1];
     expect(line).toContain('k-bit level codes counted exactly (hashed past 64 bits)');
     expect(line).not.toContain('bins');
+    rec.config.network.hidden[0].weights = 'q4';
+    rec.config.network.hidden[1].weights = 'ternary';
+    rec.config.optimizer = { ...rec.config.optimizer, name: 'bop', tau: 1e-6 };
+    const first = figureCaption(rec).lines[0];
+    expect(first).toContain('hidden: 10 4-bit weights, tanh; 7 ternary weights, tanh');
+    expect(first).toContain('Bop τ 0.000001 γ 0.0001 + Adam lr');
   });
 });
