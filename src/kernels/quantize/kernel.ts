@@ -34,6 +34,20 @@ export const quantizeTernaryKernel = {
 /** Workgroup sizes (the WGSL `override WG`, set from here only); the ternary one is ref.ts's TERNARY_WG. */
 export const QUANTIZE_TUNING = { WG: 64, TERNARY_WG };
 
+/**
+ * Without levels the binding still needs a u32 buffer, never written (LEVELS = 0): one per device,
+ * shared by every such op, so preparing ops does not leave a buffer behind each time.
+ */
+const spareLevels = new WeakMap<Gpu, Tensor<'u32'>>();
+function unusedLevels(gpu: Gpu): Tensor<'u32'> {
+  let t = spareLevels.get(gpu);
+  if (!t) {
+    t = createTensor(gpu, 'u32', [1], 'quantize_uniform unused levels');
+    spareLevels.set(gpu, t);
+  }
+  return t;
+}
+
 export interface QuantizeUniformArgs {
   /** f32, any shape (by convention [R, B, N] for activations, [R, …] for weights) */
   x: Tensor<'f32'>;
@@ -71,8 +85,7 @@ export async function prepareQuantizeUniform(
     { n: x.size, half: c.half, steps: c.steps, inv: c.inv },
     `${name} params`,
   );
-  // Without levels the binding still needs a u32 buffer; a 1-element one is never written (LEVELS = 0).
-  const levels = level ?? createTensor(gpu, 'u32', [1], `${name} unused levels`);
+  const levels = level ?? unusedLevels(gpu);
   const bindGroup = gpu.root.unwrap(
     gpu.root.createBindGroup(quantizeUniformKernel.layout, {
       params,
