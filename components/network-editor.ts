@@ -4,6 +4,8 @@ import {
   type ConfigIssue,
   INITS,
   isQuantizer,
+  KBIT_ACTIVATIONS,
+  kbitActivation,
   LAYER_ACTIVATIONS,
   type LayerConfig,
   QUANTIZERS,
@@ -14,7 +16,16 @@ import { type FieldPath, issuesAt, issueText, numberFrom } from '../src/view/edi
 import { emitEdit } from './config-fields.ts';
 import { controlStyles } from './control-styles.ts';
 
-const FLOAT_ACTIVATIONS = LAYER_ACTIVATIONS.filter((a) => !isQuantizer(a));
+const FLOAT_ACTIVATIONS = LAYER_ACTIVATIONS.filter((a) => !isQuantizer(a) && !kbitActivation(a));
+/** The weights' bit widths the editor offers: float, 1 (binary), ternary, 2, 4, 8 (docs/METHOD.md §2). */
+const WEIGHT_OPTIONS: [LayerConfig['weights'], string][] = [
+  ['float', 'float'],
+  ['binary', 'bin'],
+  ['ternary', 'tern'],
+  ['q2', '2-bit'],
+  ['q4', '4-bit'],
+  ['q8', '8-bit'],
+];
 const MAX_LAYERS = 16;
 
 /**
@@ -112,8 +123,7 @@ export class NetworkEditor extends LitElement {
                   aria-invalid=${bad('width') ? 'true' : 'false'}
                   @change=${(e: Event) => this.changeLayer(i, { width: numberFrom((e.target as HTMLInputElement).value) })} /></td>
                 <td class="k"><select aria-label=${`layer ${i + 1} weights`} .value=${live(l.weights)} @change=${(e: Event) => this.changeLayer(i, { weights: (e.target as HTMLSelectElement).value as LayerConfig['weights'] })}>
-                  <option value="float" ?selected=${l.weights === 'float'}>float</option>
-                  <option value="binary" ?selected=${l.weights === 'binary'}>bin</option>
+                  ${WEIGHT_OPTIONS.map(([v, text]) => html`<option value=${v} ?selected=${l.weights === v}>${text}</option>`)}
                 </select></td>
                 <td class="bn"><input type="checkbox" aria-label=${`layer ${i + 1} batch normalization`} .checked=${live(l.batchNorm)}
                   @change=${(e: Event) => this.changeLayer(i, { batchNorm: (e.target as HTMLInputElement).checked })} /></td>
@@ -121,6 +131,9 @@ export class NetworkEditor extends LitElement {
                   @change=${(e: Event) => this.changeLayer(i, { activation: (e.target as HTMLSelectElement).value as LayerConfig['activation'] })}>
                   <optgroup label="quantizers (binary output)">
                     ${QUANTIZERS.map((a) => html`<option value=${a} ?selected=${l.activation === a}>${a}</option>`)}
+                  </optgroup>
+                  <optgroup label="k-bit (2^k levels in [−1, 1])">
+                    ${KBIT_ACTIVATIONS.map((a) => html`<option value=${a} ?selected=${l.activation === a}>${a}</option>`)}
                   </optgroup>
                   <optgroup label="float">
                     ${FLOAT_ACTIVATIONS.map((a) => html`<option value=${a} ?selected=${l.activation === a}>${a}</option>`)}

@@ -1,15 +1,22 @@
 import { html, LitElement } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { type ConfigIssue, OPTIMIZERS, type RunConfig } from '../src/config/run-config.ts';
+import { BOP_DEFAULTS, type ConfigIssue, OPTIMIZERS, type RunConfig } from '../src/config/run-config.ts';
 import type { FieldPath } from '../src/view/edit.ts';
 import { emitEdit, type NumberAttrs, numberField } from './config-fields.ts';
 import { controlStyles } from './control-styles.ts';
 
 type TrainingPart = Pick<RunConfig, 'optimizer' | 'batchSize' | 'epochs' | 'replicas' | 'seed'>;
 
+const OPTIMIZER_LABELS: Record<(typeof OPTIMIZERS)[number], string> = {
+  adam: 'Adam',
+  sgd: 'SGD',
+  bop: 'Bop (binary weights; Adam for the rest)',
+};
+
 /**
  * Training controls: optimizer and learning rate, batch size, epochs, replicas (networks trained at once,
- * each with its own seed stream) and the seed; Adam's β and ε and the latent-weight clip under "more".
+ * each with its own seed stream) and the seed; Bop's τ and γ when Bop is chosen; Adam's β and ε and the
+ * latent-weight clip under "more".
  * Properties down: `config`, `issues`. Events up: `config-edit` ({ path, value }).
  */
 export class TrainingControls extends LitElement {
@@ -44,8 +51,10 @@ export class TrainingControls extends LitElement {
         <div class="grid">
           <label class="field"><span>Optimizer</span>
             <select data-field="optimizer.name" .value=${live(o.name)} @change=${(e: Event) => this.edit(['optimizer', 'name'], (e.target as HTMLSelectElement).value)}>
-              ${OPTIMIZERS.map((x) => html`<option value=${x} ?selected=${o.name === x}>${x === 'adam' ? 'Adam' : 'SGD'}</option>`)}
+              ${OPTIMIZERS.map((x) => html`<option value=${x} ?selected=${o.name === x}>${OPTIMIZER_LABELS[x]}</option>`)}
             </select></label>
+          ${o.name === 'bop' ? this.num('Bop threshold τ', ['optimizer', 'tau'], o.tau ?? BOP_DEFAULTS.tau, { min: 0 }) : ''}
+          ${o.name === 'bop' ? this.num('Bop rate γ', ['optimizer', 'gamma'], o.gamma ?? BOP_DEFAULTS.gamma, { min: 0, max: 1 }) : ''}
           ${this.num('Learning rate', ['optimizer', 'lr'], o.lr, { min: 0, max: 10 })}
           ${this.num('Batch size', ['batchSize'], c.batchSize, { min: 1, step: '1' })}
           ${this.num('Epochs', ['epochs'], c.epochs, { min: 0, step: '1' })}

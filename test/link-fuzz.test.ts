@@ -22,6 +22,7 @@ import {
   parseConfig,
   type RunConfig,
   SPLIT_MODES,
+  WEIGHT_KINDS,
 } from '../src/config/run-config.ts';
 import { SCHEDULES } from '../src/info/schedule.ts';
 import { closestKey, LINK_FIELDS, type ParsedLink, parseLink, serializeLink } from '../src/run/link.ts';
@@ -82,7 +83,7 @@ function num(...path: string[]): fc.Arbitrary<number> {
 
 const layer = fc.record({
   width: num('network', 'hidden', 'width'),
-  weights: fc.constantFrom('float', 'binary'),
+  weights: fc.constantFrom(...WEIGHT_KINDS),
   batchNorm: fc.boolean(),
   activation: fc.constantFrom(...LAYER_ACTIVATIONS),
 });
@@ -138,6 +139,8 @@ const validConfig: fc.Arbitrary<RunConfig> = fc
     // The cross-field rules (src/config/run-config.ts crossCheck).
     if (c.data.name === 'mnist') c.data.split = 'shuffled';
     else for (const l of c.network.hidden) l.width = Math.min(l.width, 4096);
+    if (c.optimizer.name === 'bop' && !c.network.hidden.some((l) => l.weights === 'binary'))
+      c.network.outputWeights = 'binary'; // Bop needs binary weights
     if (!(Math.fround(c.estimator.lo) < Math.fround(c.estimator.hi)))
       [c.estimator.lo, c.estimator.hi] = [-1, 1];
     if (c.network.hidden.some((l) => l.batchNorm)) c.batchSize = Math.max(2, c.batchSize);

@@ -11,6 +11,10 @@ import { rint } from '../data/split.ts';
 import { SCHEDULES } from '../info/schedule.ts';
 import { binRangeIssue, EstimatorSchema } from '../info/settings.ts';
 import { ACTIVATION_NAMES } from '../kernels/activation/ref.ts';
+import { LARQ_BOP } from '../kernels/bop_update/ref.ts';
+
+/** Bop's τ and γ when the configuration leaves them out (Larq's defaults). */
+export const BOP_DEFAULTS = LARQ_BOP;
 
 export const CONFIG_SCHEMA_VERSION = 1;
 
@@ -22,20 +26,29 @@ export const QUANTIZERS = [
   'magnitude_aware_sign',
   'ste_heaviside',
 ] as const;
-export const LAYER_ACTIVATIONS = [...ACTIVATION_NAMES, 'magnitude_aware_sign'] as const;
+/** k-bit uniform activations (docs/METHOD.md §2): clip to [−1, 1], 2^k levels, ste_sign's backward. */
+export const KBIT_ACTIVATIONS = ['q2', 'q4', 'q8'] as const;
+export const LAYER_ACTIVATIONS = [...ACTIVATION_NAMES, 'magnitude_aware_sign', ...KBIT_ACTIVATIONS] as const;
 export type LayerActivation = (typeof LAYER_ACTIVATIONS)[number];
 
 export const DATASETS = ['bits12', 'mnist', 'digits', 'circle', 'xor', 'spiral', 'gauss', 'custom'] as const;
 const TOYS: readonly string[] = ['circle', 'xor', 'spiral', 'gauss'];
 export const INITS = ['idnn', 'saxe', 'glorot'] as const;
-export const OPTIMIZERS = ['adam', 'sgd'] as const;
+/** Bop updates the binary weights only; every other parameter gets Adam (docs/METHOD.md §2). */
+export const OPTIMIZERS = ['adam', 'sgd', 'bop'] as const;
+/**
+ * A layer's weights: float, binary (sign), ternary (TWN) or k-bit uniform (q2, q4, q8); the quantized
+ * kinds keep clipped float latent weights like the binary ones (docs/METHOD.md §2).
+ */
+export const WEIGHT_KINDS = ['float', 'binary', 'ternary', 'q2', 'q4', 'q8'] as const;
+export type WeightKind = (typeof WEIGHT_KINDS)[number];
 export const SPLIT_MODES = ['shuffled', 'first-rows'] as const;
 
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
 export const LayerSchema = z.strictObject({
   width: positiveInt(16384),
-  weights: z.enum(['float', 'binary']),
+  weights: z.enum(WEIGHT_KINDS),
   batchNorm: z.boolean(),
   activation: z.enum(LAYER_ACTIVATIONS),
 });
@@ -113,6 +126,10 @@ export const ConfigSchema = z.strictObject({
       eps: z.number().gt(0).max(1).default(1e-7),
       /** Latent weights of binary layers are clipped to [−clip, clip] after each update (Larq weight_clip). */
       clip: z.number().gt(0).max(100).default(1),
+      /** Bop's threshold τ (default LARQ_BOP.tau); absent unless set, so older configurations are unchanged. */
+      tau: z.number().gt(0, 'the Bop threshold tau must be > 0').max(1).optional(),
+      /** Bop's adaptivity rate γ (default LARQ_BOP.gamma); absent unless set. */
+      gamma: z.number().gt(0, 'the Bop adaptivity rate gamma must be > 0').max(1).optional(),
     })
     .prefault({}),
   batchSize: positiveInt(65_536).default(256),
@@ -203,12 +220,31 @@ function crossCheck(c: RunConfig): void {
       });
     }
   });
+  const binaryWeights =
+    c.network.hidden.some((l) => l.weights === 'binary') || c.network.outputWeights === 'binary';
+  if (c.optimizer.name === 'bop' && !binaryWeights) {
+    issues.push({
+      field: 'optimizer.name',
+      message:
+        'Bop updates binary weights, and this network has none (make a layer binary, or use adam or sgd)',
+    });
+  }
   if (issues.length) throw new ConfigError(issues);
 }
 
 /** The defaults, as a full config. */
 export function defaultConfig(): RunConfig {
   return parseConfig({});
+}
+
+/** The bit width of a k-bit activation (q2, q4, q8), else undefined. */
+export function kbitActivation(a: LayerActivation): number | undefined {
+  return (KBIT_ACTIVATIONS as readonly string[]).includes(a) ? Number(a.slice(1)) : undefined;
+}
+
+/** The bit width of k-bit weights (q2, q4, q8), else undefined (float, binary, ternary). */
+export function kbitWeights(w: WeightKind): number | undefined {
+  return w.startsWith('q') ? Number(w.slice(1)) : undefined;
 }
 
 /** Is the activation a quantizer (binary output, STE backward)? */

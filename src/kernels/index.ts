@@ -15,6 +15,7 @@
 import { activationSpec } from './activation/spec.ts';
 import { adamUpdateSpec } from './adam_update/spec.ts';
 import { batchnormSpec } from './batchnorm/spec.ts';
+import { bopUpdateSpec } from './bop_update/spec.ts';
 import { codeCountsSpec } from './code_counts/spec.ts';
 import { countOfCountsSpec } from './count_of_counts/spec.ts';
 import { fillU32Spec } from './fill_u32/spec.ts';
@@ -26,6 +27,7 @@ import { layerCodesSpec } from './layer_codes/spec.ts';
 import { layerMinMaxSpec } from './layer_minmax/spec.ts';
 import { magnitudeSignSpec } from './magnitude_sign/spec.ts';
 import { packSignsSpec } from './pack_signs/spec.ts';
+import { quantizeSpec } from './quantize/spec.ts';
 import { reduceRowsSpec } from './reduce_rows/spec.ts';
 import { sgdUpdateSpec } from './sgd_update/spec.ts';
 import { softmaxXentSpec } from './softmax_xent/spec.ts';
@@ -40,9 +42,11 @@ export const KERNEL_SPECS: readonly KernelSpec[] = [
   batchnormSpec,
   activationSpec,
   magnitudeSignSpec,
+  quantizeSpec,
   softmaxXentSpec,
   sgdUpdateSpec,
   adamUpdateSpec,
+  bopUpdateSpec,
   gatherRowsSpec,
   flipCountSpec,
   fillU32Spec,

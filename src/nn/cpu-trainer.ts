@@ -4,13 +4,19 @@
  * within a tolerance), and its gradients against finite differences.
  */
 
-import type { LayerActivation, RunConfig } from '../config/run-config.ts';
-import { activationBackwardRef, activationForwardRef } from '../kernels/activation/ref.ts';
+import { kbitActivation, kbitWeights, type LayerActivation, type RunConfig } from '../config/run-config.ts';
+import {
+  type ActivationName,
+  activationBackwardRef,
+  activationForwardRef,
+} from '../kernels/activation/ref.ts';
 import { adamUpdateRef } from '../kernels/adam_update/ref.ts';
 import { batchnormBackwardRef, batchnormForwardRef } from '../kernels/batchnorm/ref.ts';
+import { bopUpdateRef, LARQ_BOP } from '../kernels/bop_update/ref.ts';
 import { gemmRef } from '../kernels/gemm/ref.ts';
 import { magnitudeSignBackwardRef, magnitudeSignForwardRef } from '../kernels/magnitude_sign/ref.ts';
 import { sign } from '../kernels/pack_signs/ref.ts';
+import { quantizeTernaryRef, quantizeUniformRef, TERNARY_WG } from '../kernels/quantize/ref.ts';
 import { reduceRowsRef } from '../kernels/reduce_rows/ref.ts';
 import { sgdUpdateRef } from '../kernels/sgd_update/ref.ts';
 import { softmaxXentRef } from '../kernels/softmax_xent/ref.ts';
@@ -63,7 +69,20 @@ function activate(
     const { y, alpha } = magnitudeSignForwardRef(zn, R, B, N);
     return { out: y, alpha };
   }
-  return { out: activationForwardRef(name, zn) };
+  const bits = kbitActivation(name);
+  if (bits) return { out: quantizeUniformRef(zn, bits).y };
+  return { out: activationForwardRef(name as ActivationName, zn) };
+}
+
+/** The weights the forward uses: sign(W), q_k(W), ternary(W) per replica, or W. */
+function weightsUsed(L: CpuLayer, R: number): F64 {
+  const bits = kbitWeights(L.plan.weights);
+  if (L.plan.binaryWeights) return L.w.map(sign);
+  if (bits) return quantizeUniformRef(L.w, bits).y;
+  if (L.plan.weights === 'ternary') {
+    return quantizeTernaryRef(L.w, R, L.w.length / R, TERNARY_WG).y;
+  }
+  return L.w;
 }
 
 export class CpuTrainer {
@@ -96,7 +115,7 @@ export class CpuTrainer {
     const traces: LayerTrace[] = [];
     for (const L of this.layers) {
       const { fanIn: K, width: N } = L.plan;
-      const wq = L.plan.binaryWeights ? L.w.map(sign) : L.w;
+      const wq = weightsUsed(L, R);
       const z = gemmRef(input, wq, { R, M: B, N, K, transB: true }, L.b);
       let zn = z;
       let mean: F64 | undefined;
@@ -147,7 +166,7 @@ export class CpuTrainer {
       let dzn =
         act === 'magnitude_aware_sign'
           ? magnitudeSignBackwardRef(ptr.zn, ptr.alpha!, da, R, B, pN)
-          : activationBackwardRef(act, ptr.zn, da);
+          : activationBackwardRef(kbitActivation(act) ? 'ste_sign' : (act as ActivationName), ptr.zn, da);
       if (prev.plan.batchNorm) {
         const bn = batchnormBackwardRef(dzn, ptr.z, prev.gamma!, ptr.mean!, ptr.invstd!, R, B, pN);
         grads[i - 1] = { w: new Float64Array(0), gamma: bn.dgamma, beta: bn.dbeta };
@@ -171,8 +190,9 @@ export class CpuTrainer {
     this.layers.forEach((L, i) => {
       const g = grads.layers[i];
       const tensors: [F64, F64, number | undefined][] = [
-        [L.w, g.w, L.plan.binaryWeights ? o.clip : undefined],
+        [L.w, g.w, L.plan.binaryWeights || L.plan.quantizedWeights ? o.clip : undefined],
       ];
+      const bop = o.name === 'bop' && L.plan.binaryWeights;
       if (L.b && g.b) tensors.push([L.b, g.b, undefined]);
       if (L.gamma && g.gamma) tensors.push([L.gamma, g.gamma, undefined]);
       if (L.beta && g.beta) tensors.push([L.beta, g.beta, undefined]);
@@ -181,7 +201,17 @@ export class CpuTrainer {
         v: new Float64Array(w.length),
       }));
       tensors.forEach(([w, grad, clip], j) => {
-        if (o.name === 'sgd') sgdUpdateRef(w, grad, o.lr, clip);
+        // Bop's moving average lives in the Adam slot's m (its v unused): Bop for binary W, Adam for the rest.
+        if (bop && j === 0)
+          bopUpdateRef(
+            w,
+            this.adam[i][j].m,
+            grad,
+            o.gamma ?? LARQ_BOP.gamma,
+            o.tau ?? LARQ_BOP.tau,
+            Math.fround(1 - (o.gamma ?? LARQ_BOP.gamma)),
+          );
+        else if (o.name === 'sgd') sgdUpdateRef(w, grad, o.lr, clip);
         else adamUpdateRef(w, this.adam[i][j].m, this.adam[i][j].v, grad, { ...o, t: this.t, clip });
       });
     });

@@ -15,6 +15,7 @@ import type { KdeEstimate } from '../info/kde.ts';
 import { type EstimatorSettings, type LayerCoding, layerCoding } from '../info/settings.ts';
 import { createLayerEstimator, type LayerEstimator } from './estimator.ts';
 import type { EvalChunk, Evaluation, EvaluationHook } from './evaluation.ts';
+import { kbitLayerCoding } from './kbit-codes.ts';
 import { createKdeEstimator, type KdeEstimator } from './kde-estimator.ts';
 import type { F32, TensorPool } from './layer-buffers.ts';
 import type { LayerPlan } from './plan.ts';
@@ -35,8 +36,13 @@ interface KdeState {
   layers: ({ acts: F32; estimator: KdeEstimator } | null)[];
 }
 
-/** How a hidden layer's activations become codes: exact sign patterns for quantizers, else the bins. */
+/**
+ * How a hidden layer's activations become codes: exact sign patterns for quantizers, exact level indices
+ * for k-bit layers (./kbit-codes.ts), else the bins.
+ */
 export function codingOf(settings: EstimatorSettings, l: LayerPlan): LayerCoding {
+  const kbit = kbitLayerCoding(l.activation);
+  if (kbit) return kbit;
   if (!l.binaryOutput) return layerCoding(settings, false);
   return l.activation === 'ste_heaviside' ? { mode: 'sign', threshold: 0.5 } : { mode: 'sign' };
 }

@@ -236,7 +236,7 @@ export class GpuTrainer {
     const order = epochOrder(this.config.seed, R, epoch - 1, this.nTrain);
     gpu.device.queue.writeBuffer(pool.raw(this.order), 0, order.buffer, order.byteOffset, order.byteLength);
     const alphas = Float32Array.from(this.batches, (_, s) =>
-      o.name === 'adam'
+      o.name !== 'sgd' // Adam, or Bop with Adam for the float parameters
         ? adamStepSize({ lr: o.lr, t: this.step + s + 1, beta1: o.beta1, beta2: o.beta2, eps: o.eps })
         : 0,
     );
@@ -245,9 +245,11 @@ export class GpuTrainer {
       for (const [s, batch] of this.batches.entries()) {
         const t = this.trainSteps.find((x) => x.rows === batch.size)!;
         enc.copyBufferToBuffer(this.offsetTable, s * 4, t.gather.params, GATHER_OFFSET, 4);
-        if (o.name === 'adam') {
-          for (const u of this.updateOps)
-            enc.copyBufferToBuffer(this.alphaTable, s * 4, u.params!, ADAM_PARAMS_ALPHA_OFFSET, 4);
+        if (o.name !== 'sgd') {
+          for (const u of this.updateOps) {
+            if (u.params)
+              enc.copyBufferToBuffer(this.alphaTable, s * 4, u.params, ADAM_PARAMS_ALPHA_OFFSET, 4);
+          }
         }
         const pass = enc.beginComputePass({ label: `epoch ${epoch} step ${s + 1}` });
         t.gather.encode(pass);

@@ -16,7 +16,7 @@ export type U32 = Tensor<'u32'>;
 export interface LayerState {
   plan: NetworkPlan['layers'][number];
   w: F32; // [R, N, K] latent weights
-  wq?: F32; // [R, N, K] sign(W), binary layers
+  wq?: F32; // [R, N, K] sign(W) of binary layers, q(W) of ternary and k-bit ones
   wPacked?: U32; // [R, N, KW], binary layers (XNOR GEMM and the flip ratio)
   wPrev?: U32; // packed signs at the last epoch, for the flip ratio
   flip?: F32; // [R]
@@ -119,6 +119,7 @@ export function createLayerStates(
       s.wPrev = pool.u32([R, N, KW], `${name} packed W (last epoch)`);
       s.flip = pool.f32([R], `${name} flip ratio`);
     }
+    if (l.quantizedWeights) s.wq = pool.f32([R, N, K], `${name} q(W)`);
     if (l.bias) {
       s.bias = pool.f32([R, N], `${name} b`, p.bias);
       s.db = pool.f32([R, N], `${name} db`);

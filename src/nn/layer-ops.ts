@@ -11,12 +11,15 @@
  * Binary weights: the forward uses Wq = sign(W); the gradient with respect to Wq is applied to the latent
  * W (straight-through; |W| ≤ 1 holds after clipping, so Larq's window passes it), then W is clipped.
  */
-import type { RunConfig } from '../config/run-config.ts';
+import { kbitActivation, kbitWeights, type RunConfig } from '../config/run-config.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { PreparedOp } from '../gpu/kernel.ts';
 import { prepareActivationBackward, prepareActivationForward } from '../kernels/activation/kernel.ts';
+import type { ActivationName } from '../kernels/activation/ref.ts';
 import { prepareAdamUpdate } from '../kernels/adam_update/kernel.ts';
 import { prepareBatchnormBackward, prepareBatchnormForward } from '../kernels/batchnorm/kernel.ts';
+import { prepareBopUpdate } from '../kernels/bop_update/kernel.ts';
+import { LARQ_BOP } from '../kernels/bop_update/ref.ts';
 import { prepareFlipCount } from '../kernels/flip_count/kernel.ts';
 import { prepareGemm } from '../kernels/gemm/kernel.ts';
 import {
@@ -24,6 +27,7 @@ import {
   prepareMagnitudeSignForward,
 } from '../kernels/magnitude_sign/kernel.ts';
 import { preparePackSigns } from '../kernels/pack_signs/kernel.ts';
+import { prepareQuantizeTernary, prepareQuantizeUniform } from '../kernels/quantize/kernel.ts';
 import { prepareReduceRows } from '../kernels/reduce_rows/kernel.ts';
 import { prepareSgdUpdate } from '../kernels/sgd_update/kernel.ts';
 import { prepareSoftmaxXent } from '../kernels/softmax_xent/kernel.ts';
@@ -36,10 +40,14 @@ export type UpdateOp = PreparedOp & { params?: GPUBuffer };
 /** The default GEMM version for an [M, N] output: tiled v2 once both sides fill a tile. */
 export const gemmVersion = (M: number, N: number): string => (Math.min(M, N) >= 32 ? 'v2' : 'v1');
 
-/** sign(W) and the packed signs of the binary layers: encoded before every forward. */
+/** sign(W) and the packed signs of the binary layers, q(W) of the others: encoded before every forward. */
 export async function weightOps(gpu: Gpu, layers: readonly LayerState[]): Promise<PreparedOp[]> {
   const ops: PreparedOp[] = [];
   for (const s of layers) {
+    const bits = kbitWeights(s.plan.weights);
+    if (s.wq && bits) ops.push(await prepareQuantizeUniform(gpu, { x: s.w, y: s.wq, bits }));
+    if (s.wq && s.plan.weights === 'ternary')
+      ops.push(await prepareQuantizeTernary(gpu, { w: s.w, y: s.wq }));
     if (!s.wq || !s.wPacked) continue;
     ops.push(await prepareActivationForward(gpu, { x: s.w, y: s.wq, kind: 'ste_sign' }));
     ops.push(await preparePackSigns(gpu, { x: s.w, out: s.wPacked }));
@@ -91,10 +99,15 @@ export async function forwardOps(
         }),
       );
     }
+    const bits = l.activation ? kbitActivation(l.activation) : undefined;
     if (l.activation === 'magnitude_aware_sign') {
       ops.push(await prepareMagnitudeSignForward(gpu, { x: a.zn, y: a.out, alpha: a.alpha! }));
+    } else if (bits) {
+      ops.push(await prepareQuantizeUniform(gpu, { x: a.zn, y: a.out, bits }));
     } else if (l.activation) {
-      ops.push(await prepareActivationForward(gpu, { x: a.zn, y: a.out, kind: l.activation }));
+      ops.push(
+        await prepareActivationForward(gpu, { x: a.zn, y: a.out, kind: l.activation as ActivationName }),
+      );
     }
   }
   return ops;
@@ -150,7 +163,8 @@ export async function backwardOps(
           x: pa.zn,
           dy: pa.da!,
           dx: pa.dzn!,
-          kind: p.plan.activation!,
+          // k-bit activations pass ste_sign's gradient (1 where |x| ≤ 1): the quantizer's clip window.
+          kind: kbitActivation(p.plan.activation!) ? 'ste_sign' : (p.plan.activation as ActivationName),
         }),
       );
     }
@@ -173,8 +187,10 @@ export async function backwardOps(
 }
 
 /**
- * The optimizer's update of every parameter (binary weights clipped to ±clip). Adam's moments are made in
- * `pool`; its α_t is baked in for t = 1 and replaced per step by a copy into each op's `params`.
+ * The optimizer's update of every parameter (binary, ternary and k-bit latent weights clipped to ±clip).
+ * Adam's moments are made in `pool`; its α_t is baked in for t = 1 and replaced per step by a copy into
+ * each op's `params`. Bop updates the binary weights (its moving average made in `pool`, no clipping: it
+ * only flips signs) and Adam the rest; its op carries no `params`, so no α_t is copied into it.
  */
 export async function updateOps(
   gpu: Gpu,
@@ -185,7 +201,17 @@ export async function updateOps(
   const o = optimizer;
   const ops: UpdateOp[] = [];
   for (const s of layers) {
-    const pairs: [F32, F32, number | undefined][] = [[s.w, s.dw, s.plan.binaryWeights ? o.clip : undefined]];
+    const clipped = s.plan.binaryWeights || s.plan.quantizedWeights;
+    const pairs: [F32, F32, number | undefined][] = [];
+    if (o.name === 'bop' && s.plan.binaryWeights) {
+      const m = pool.f32([...s.w.shape], `${s.w.label} Bop m`);
+      const tau = o.tau ?? LARQ_BOP.tau;
+      const gamma = o.gamma ?? LARQ_BOP.gamma;
+      const bop = await prepareBopUpdate(gpu, { w: s.w, m, g: s.dw, tau, gamma });
+      ops.push({ name: bop.name, encode: bop.encode });
+    } else {
+      pairs.push([s.w, s.dw, clipped ? o.clip : undefined]);
+    }
     if (s.bias && s.db) pairs.push([s.bias, s.db, undefined]);
     if (s.gamma && s.dgamma) pairs.push([s.gamma, s.dgamma, undefined]);
     if (s.beta && s.dbeta) pairs.push([s.beta, s.dbeta, undefined]);

@@ -3,7 +3,7 @@
  * configuration. Pure data, shared by the GPU trainer and the CPU reference trainer, so both build the
  * same network.
  */
-import { isQuantizer, type LayerActivation, type RunConfig } from '../config/run-config.ts';
+import { isQuantizer, type LayerActivation, type RunConfig, type WeightKind } from '../config/run-config.ts';
 
 /** Activations whose output is exactly ±1, so the next binary layer can run as an XNOR GEMM. */
 const PM1_OUTPUT: readonly LayerActivation[] = ['ste_sign', 'ste_identity', 'approx_sign', 'swish_sign'];
@@ -16,6 +16,13 @@ export interface LayerPlan {
   fanIn: number;
   width: number;
   binaryWeights: boolean;
+  /** float, binary, ternary or k-bit (q2, q4, q8). */
+  weights: WeightKind;
+  /**
+   * Ternary or k-bit weights: the forward uses Wq = q(W) as f32 (no packed signs, no XNOR GEMM), the latent
+   * W is clipped like a binary layer's.
+   */
+  quantizedWeights: boolean;
   batchNorm: boolean;
   /** null for the output layer (softmax + cross-entropy). */
   activation: LayerActivation | null;
@@ -57,6 +64,8 @@ export function planNetwork(
       fanIn,
       width: h.width,
       binaryWeights,
+      weights: h.weights,
+      quantizedWeights: h.weights !== 'binary' && h.weights !== 'float',
       batchNorm: h.batchNorm,
       activation: h.activation,
       bias: !h.batchNorm,
@@ -73,6 +82,8 @@ export function planNetwork(
     fanIn,
     width: classes,
     binaryWeights: outBinary,
+    weights: config.network.outputWeights,
+    quantizedWeights: false,
     batchNorm: false,
     activation: null,
     bias: true,

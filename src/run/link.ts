@@ -4,9 +4,11 @@
  *
  *   #v=1&data=bits12&net=10-bin-bn-ste_sign,7-float-tanh&opt=sgd&lr=0.01&epochs=500
  *
- * A layer is `<width>-<bin|float>[-bn]-<activation>`. `parseLink` never throws on bad input: it applies
+ * A layer is `<width>-<bin|float|tern|q2|q4|q8>[-bn]-<activation>` (weights: binary, float, ternary or
+ * k-bit; the activation may be a k-bit q2, q4, q8). `parseLink` never throws on bad input: it applies
  * every field it can read and returns, for each one it cannot, an issue naming the key.
  */
+
 import {
   type ConfigIssue,
   ConfigSchema,
@@ -15,6 +17,7 @@ import {
   parseConfig,
   type RunConfig,
 } from '../config/run-config.ts';
+import { editDistance } from '../util/edit-distance.ts';
 
 export const LINK_VERSION = 1;
 
@@ -55,7 +58,10 @@ const bool = (key: string, ...path: string[]): Field => ({
   },
 });
 
-const LAYER_RE = /^(\d+)-(bin|float)(-bn)?-([a-z_]+)$/;
+const LAYER_RE = /^(\d+)-(bin|float|tern|q2|q4|q8)(-bn)?-([a-z_0-9]+)$/;
+/** Link words of the weight kinds that are not spelled as in the configuration. */
+const WEIGHT_WORD: Record<string, string> = { binary: 'bin', ternary: 'tern' };
+const WEIGHT_OF_WORD: Record<string, string> = { bin: 'binary', tern: 'ternary' };
 
 const layers: Field = {
   key: 'net',
@@ -63,8 +69,7 @@ const layers: Field = {
   format: (v) =>
     (v as LayerConfig[])
       .map(
-        (l) =>
-          `${l.width}-${l.weights === 'binary' ? 'bin' : 'float'}${l.batchNorm ? '-bn' : ''}-${l.activation}`,
+        (l) => `${l.width}-${WEIGHT_WORD[l.weights] ?? l.weights}${l.batchNorm ? '-bn' : ''}-${l.activation}`,
       )
       .join(','),
   parse: (s) =>
@@ -72,10 +77,14 @@ const layers: Field = {
       ? []
       : s.split(',').map((part, i) => {
           const m = LAYER_RE.exec(part);
-          if (!m) throw new Error(`layer ${i + 1} "${part}" is not <width>-<bin|float>[-bn]-<activation>`);
+          if (!m) {
+            throw new Error(
+              `layer ${i + 1} "${part}" is not <width>-<bin|float|tern|q2|q4|q8>[-bn]-<activation>`,
+            );
+          }
           return {
             width: Number(m[1]),
-            weights: m[2] === 'bin' ? 'binary' : 'float',
+            weights: WEIGHT_OF_WORD[m[2]] ?? m[2],
             batchNorm: !!m[3],
             activation: m[4],
           };
@@ -112,6 +121,8 @@ export const LINK_FIELDS: readonly Field[] = [
   num('beta2', 'optimizer', 'beta2'),
   num('eps', 'optimizer', 'eps'),
   num('clip', 'optimizer', 'clip'),
+  num('tau', 'optimizer', 'tau'),
+  num('gamma', 'optimizer', 'gamma'),
   num('batch', 'batchSize'),
   num('epochs', 'epochs'),
   word('disc', 'estimator', 'discretization'),
@@ -263,18 +274,6 @@ export function parseLink(text: string): ParsedLink {
 
 /** At most this many unknown keys are named one by one; the rest are counted. */
 const UNKNOWN_KEYS_NAMED = 5;
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}
 
 /** The known key closest to `key` (case-insensitive; one edit away for short keys, two for longer ones), if any. */
 export function closestKey(key: string): string | undefined {

@@ -6,25 +6,32 @@
  *   dnn-tanh   float weights, tanh, no batch normalization        (IDNNs, Saxe et al.)
  *   dnn-relu   float weights, ReLU, no batch normalization        (Saxe et al.)
  *   bnn        binary weights, batch normalization, ste_sign      (BinaryNet; docs/METHOD.md §2)
+ *   q2, q4, q8 k-bit weights and activations, batch normalization  (the capacity dial; docs/METHOD.md §2.1)
  *
  * The output layer is float in every preset. Nothing else (data, optimizer, seed, schedule) changes, so a
  * comparison trains the same data, seed and schedule twice.
  */
 import { DEFAULT_HIDDEN, type LayerConfig, type RunConfig } from '../config/run-config.ts';
 
-export const PRESETS = ['dnn-tanh', 'dnn-relu', 'bnn'] as const;
+export const PRESETS = ['dnn-tanh', 'dnn-relu', 'bnn', 'q2', 'q4', 'q8'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
 export const PRESET_LABELS: Record<PresetName, string> = {
   'dnn-tanh': 'DNN-tanh',
   'dnn-relu': 'DNN-ReLU',
   bnn: 'BNN',
+  q2: '2-bit',
+  q4: '4-bit',
+  q8: '8-bit',
 };
 
 const KINDS: Record<PresetName, Omit<LayerConfig, 'width'>> = {
   'dnn-tanh': { weights: 'float', batchNorm: false, activation: 'tanh' },
   'dnn-relu': { weights: 'float', batchNorm: false, activation: 'relu' },
   bnn: { weights: 'binary', batchNorm: true, activation: 'ste_sign' },
+  q2: { weights: 'q2', batchNorm: true, activation: 'q2' },
+  q4: { weights: 'q4', batchNorm: true, activation: 'q4' },
+  q8: { weights: 'q8', batchNorm: true, activation: 'q8' },
 };
 
 /** `config` with its hidden layers (widths kept) and output layer set to the preset. */

@@ -4,8 +4,9 @@
  * epoch, losses, accuracies and flip ratios. Documented in the README ("Result records").
  */
 
-import type { RunConfig } from '../config/run-config.ts';
+import { kbitActivation, type LayerActivation, type RunConfig } from '../config/run-config.ts';
 import { type AdapterSummary, describeAdapter } from '../gpu/device.ts';
+import { kbitCodesExact } from '../nn/kbit-codes.ts';
 import type { NetworkPlan } from '../nn/plan.ts';
 import { serializeLink } from './link.ts';
 
@@ -23,6 +24,11 @@ export interface LayerRecord {
   activation: string | null;
   /** The forward product runs as an XNOR-popcount GEMM. */
   xnor: boolean;
+  /**
+   * k-bit layers only (q2, q4, q8): their codes are the level indices, k bits per unit, counted exactly
+   * while width·k ≤ 64 (`exact`) and hashed past that (src/nn/kbit-codes.ts).
+   */
+  kbit_codes?: { bits: number; exact: boolean };
 }
 
 export interface RunRecord {
@@ -115,6 +121,7 @@ export function emptyRecord(
       batch_norm: l.batchNorm,
       activation: l.activation,
       xnor: l.xnor,
+      ...kbitCodesOf(l.activation, l.width),
     })),
     epochs: [],
     metrics: {
@@ -137,4 +144,13 @@ export function emptyRecord(
     },
     timing: { started: new Date().toISOString(), total_s: 0, epoch_ms_median: 0 },
   };
+}
+
+/** The `kbit_codes` field of a k-bit layer's entry; nothing for other layers (older records unchanged). */
+function kbitCodesOf(
+  activation: LayerActivation | null,
+  width: number,
+): { kbit_codes?: { bits: number; exact: boolean } } {
+  const bits = activation ? kbitActivation(activation) : undefined;
+  return bits ? { kbit_codes: { bits, exact: kbitCodesExact(bits, width) } } : {};
 }

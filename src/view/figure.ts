@@ -14,6 +14,7 @@
  *                           empty chart counts (nearly) 0.
  */
 
+import { BOP_DEFAULTS } from '../config/run-config.ts';
 import { nearCeilingShares, UNRELIABLE_SHARE } from '../info/reliability.ts';
 import type { RunRecord } from '../run/record.ts';
 import { formatDuration } from './format.ts';
@@ -33,15 +34,22 @@ type CaptionRecord = Pick<
   'status' | 'message' | 'config' | 'link' | 'adapter' | 'dataset' | 'layers' | 'epochs' | 'info' | 'timing'
 >;
 
-const layerKind = (l: RunRecord['layers'][number]): string =>
-  `${l.binary ? 'binary' : 'float'} weights${l.batch_norm ? ' + BN' : ''}, ${l.activation}`;
+/** Weight kinds other than binary and float, as the caption names them (docs/METHOD.md §2.1). */
+const WEIGHT_NAMES: Record<string, string> = { ternary: 'ternary', q2: '2-bit', q4: '4-bit', q8: '8-bit' };
+
+const layerKind = (l: RunRecord['layers'][number], weights?: string): string =>
+  `${(weights && WEIGHT_NAMES[weights]) ?? (l.binary ? 'binary' : 'float')} weights${l.batch_norm ? ' + BN' : ''}, ${l.activation}`;
 
 function estimatorText(record: CaptionRecord): string {
   const e = record.config.estimator;
   const hidden = record.info.layers.map((i) => record.layers[i]).filter((l) => l !== undefined);
   const parts: string[] = [];
   if (hidden.some((l) => l.binary_output)) parts.push('sign codes counted exactly');
-  if (hidden.some((l) => !l.binary_output))
+  if (hidden.some((l) => l.kbit_codes)) {
+    const hashed = hidden.some((l) => l.kbit_codes && !l.kbit_codes.exact);
+    parts.push(`k-bit level codes counted exactly${hashed ? ' (hashed past 64 bits)' : ''}`);
+  }
+  if (hidden.some((l) => !l.binary_output && !l.kbit_codes))
     parts.push(
       e.discretization === 'fixed'
         ? `${e.bins} bins in [${e.lo}, ${e.hi}]`
@@ -75,9 +83,14 @@ export function figureCaption(record: CaptionRecord): { lines: string[]; warning
   const c = record.config;
   const d = record.dataset;
   const hidden = record.layers.filter((l) => l.activation !== null);
-  const kinds = [...new Set(hidden.map(layerKind))];
+  const kindOf = (l: RunRecord['layers'][number]) => layerKind(l, c.network.hidden[l.index]?.weights);
+  const kinds = [...new Set(hidden.map(kindOf))];
   const network = [d.inputs, ...record.layers.map((l) => l.width)].join('–');
-  const optimizer = `${c.optimizer.name === 'adam' ? 'Adam' : 'SGD'} lr ${c.optimizer.lr}`;
+  const o = c.optimizer;
+  const optimizer =
+    o.name === 'bop'
+      ? `Bop τ ${o.tau ?? BOP_DEFAULTS.tau} γ ${o.gamma ?? BOP_DEFAULTS.gamma} + Adam lr ${o.lr}`
+      : `${o.name === 'adam' ? 'Adam' : 'SGD'} lr ${o.lr}`;
   const logged = record.epochs.length;
   const last = logged ? record.epochs[logged - 1] : 0;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
@@ -87,7 +100,7 @@ export function figureCaption(record: CaptionRecord): { lines: string[]; warning
       network,
       kinds.length === 1
         ? `hidden: ${kinds[0]}`
-        : `hidden: ${hidden.map((l) => `${l.width} ${layerKind(l)}`).join('; ')}`,
+        : `hidden: ${hidden.map((l) => `${l.width} ${kindOf(l)}`).join('; ')}`,
       `${optimizer}, batch ${c.batchSize}`,
     ].join(' · '),
     [
