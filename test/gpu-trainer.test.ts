@@ -1,6 +1,6 @@
 /**
  * The GPU trainer against the CPU reference trainer: the same network, initialisation and minibatches.
- * Float networks: the GPU's gradients equal the reference's (which test/nn-cpu.test.ts checks against
+ * Float networks: the GPU's gradients equal the reference's (which test/cpu-trainer.test.ts checks against
  * finite differences). BNNs: 20 steps on both; the binary layers' forward passes (sign patterns) are
  * identical and the losses agree within a stated tolerance. And the GPU trainer is deterministic.
  */
