@@ -1,0 +1,206 @@
+/**
+ * The fused trainer (shaders/fused_train.wgsl) against the CPU reference trainer and the layered GPU
+ * trainer on seeded networks: the same initial parameters and minibatch orders, several epochs of
+ * several steps (the last batch partial), then the test losses, the parameters and the binary layers'
+ * outputs over the test set. Both workgroup shapes (4 threads, SwiftShader's; 64, a real GPU's).
+ *
+ * Tolerances and why:
+ * - Binary layer outputs (sign patterns) are compared bit for bit, as the layered trainer's test does:
+ *   on ±1 inputs with sign(W) every pre-activation is an exact integer in f32, so the forward pass only
+ *   differs where a batch-normalized value lies within rounding of 0.
+ * - Float values (losses, latent weights) are f32 against float64 with sums in another order: the
+ *   per-thread gradient partials of the fused kernel, the GEMM tiles of the layered one. Adam divides by
+ *   √v, so a parameter whose gradient is near zero moves by up to lr per step on rounding noise alone:
+ *   the weights are compared within 2·lr·steps·1e-2 + 1e-5 (measured: below 1e-5 on these networks),
+ *   the losses within 1e-3 (measured: below 1e-5; BN outputs within rounding of 0 may flip a sign).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gpu } from '../src/gpu/device.ts';
+import { epochBatches, epochOrder } from '../src/nn/batches.ts';
+import { CpuTrainer } from '../src/nn/cpu-trainer.ts';
+import { FusedTrainer } from '../src/nn/fused-trainer.ts';
+import { GpuTrainer } from '../src/nn/gpu-trainer.ts';
+import type { ConfigInput, LayerActivation } from '../src/run/config.ts';
+import { testGpu } from './gpu.ts';
+import { batchOf, setup } from './train-fixtures.ts';
+
+let gpu: Gpu;
+beforeAll(async () => {
+  gpu = await testGpu();
+});
+afterAll(() => gpu?.destroy());
+
+const layer = (width: number, activation: LayerActivation, binary: boolean, batchNorm: boolean) => ({
+  width,
+  weights: binary ? ('binary' as const) : ('float' as const),
+  batchNorm,
+  activation,
+});
+
+const D = 12;
+const C = 3;
+const N_TRAIN = 90; // batch 32: steps of 32, 32, 26
+const N_TEST = 40;
+const EPOCHS = 3;
+
+interface Case {
+  name: string;
+  input: ConfigInput;
+  pm1: boolean;
+  workgroup: number;
+}
+
+const bnnCase = (a: LayerActivation, batchNorm: boolean, workgroup = 4): Case => ({
+  name: `BNN ${a}${batchNorm ? ' + BN' : ''}, WG ${workgroup}`,
+  input: {
+    replicas: 3,
+    batchSize: 32,
+    network: {
+      hidden: [layer(10, a, true, batchNorm), layer(7, a, true, batchNorm), layer(5, a, true, batchNorm)],
+    },
+    optimizer: { lr: 0.01 },
+  },
+  pm1: true,
+  workgroup,
+});
+
+const dnnCase = (a: LayerActivation, batchNorm: boolean, sgd: boolean, workgroup = 4): Case => ({
+  name: `DNN ${a}${batchNorm ? ' + BN' : ''}, ${sgd ? 'SGD' : 'Adam'}, WG ${workgroup}`,
+  input: {
+    replicas: 2,
+    batchSize: 32,
+    network: {
+      hidden: [layer(10, a, false, batchNorm), layer(6, a, false, batchNorm), layer(4, a, false, batchNorm)],
+    },
+    optimizer: sgd ? { name: 'sgd', lr: 0.1 } : { lr: 0.01 },
+  },
+  pm1: false,
+  workgroup,
+});
+
+const QUANTIZERS: LayerActivation[] = [
+  'ste_sign',
+  'ste_identity',
+  'approx_sign',
+  'swish_sign',
+  'magnitude_aware_sign',
+  'ste_heaviside',
+];
+
+const CASES: Case[] = [
+  dnnCase('tanh', false, false),
+  dnnCase('tanh', false, false, 64),
+  dnnCase('relu', true, true),
+  dnnCase('sigmoid', false, false),
+  dnnCase('sigmoid', true, false, 64),
+  ...QUANTIZERS.map((q) => bnnCase(q, true)),
+  bnnCase('ste_sign', true, 64),
+  bnnCase('ste_sign', false),
+  bnnCase('magnitude_aware_sign', false),
+];
+
+/** -1, 0 or 1: the code a binary layer's output carries (±1, ±α, or heaviside's 0 / 1). */
+const code = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : 0);
+
+async function check(c: Case): Promise<void> {
+  const { config, data, plan, params } = setup(c.input, D, C, c.pm1, N_TRAIN, N_TEST);
+  const R = config.replicas;
+  const fused = await FusedTrainer.create(gpu, plan, config, data, params, { workgroup: c.workgroup });
+  const cpuT = new CpuTrainer(plan, R, params, config.optimizer);
+  const batches = epochBatches(
+    N_TRAIN,
+    config.batchSize,
+    plan.layers.some((l) => l.batchNorm),
+  );
+  expect(batches.map((b) => b.size)).toEqual([32, 32, 26]);
+  fused.stepsPerDispatch = 2; // an epoch in two dispatches: state carries across them
+  for (let epoch = 1; epoch <= EPOCHS; epoch++) {
+    const m = await fused.trainEpoch(epoch);
+    const order = epochOrder(config.seed, R, epoch - 1, N_TRAIN);
+    for (const b of batches) {
+      const { x, y } = batchOf(data, order, R, N_TRAIN, D, b.start, b.size);
+      cpuT.step(x, y, b.size);
+    }
+    const ref = cpuT.evaluate(data.xTest, data.yTest, N_TEST);
+    for (let r = 0; r < R; r++) {
+      expect(Math.abs(m.testLoss[r] - ref.loss[r]), `epoch ${epoch} replica ${r} test loss`).toBeLessThan(
+        1e-3,
+      );
+    }
+  }
+  expect(fused.divergence).toBeNull();
+  const steps = EPOCHS * batches.length;
+  const wTol = 2 * config.optimizer.lr * steps * 1e-2 + 1e-5;
+  const got = await fused.readParams();
+  for (const [i, L] of cpuT.layers.entries()) {
+    const pairs: [string, Float64Array | undefined, Float32Array | undefined][] = [
+      ['W', L.w, got[i].weights],
+      ['bias', L.b, got[i].bias],
+      ['γ', L.gamma, got[i].gamma],
+      ['β', L.beta, got[i].beta],
+      ['running mean', L.runningMean, got[i].runningMean],
+      ['running var', L.runningVar, got[i].runningVar],
+    ];
+    for (const [what, ref, gpuV] of pairs) {
+      if (!ref) continue;
+      let worst = 0;
+      for (let j = 0; j < ref.length; j++) worst = Math.max(worst, Math.abs(ref[j] - gpuV![j]));
+      expect(worst, `layer ${i} ${what}: max |fused − reference|`).toBeLessThan(wTol);
+    }
+  }
+  const outs = await fused.layerOutputs('test');
+  const fwd = cpuT.forward(data.xTest, N_TEST, false, true);
+  plan.layers.forEach((l, i) => {
+    if (!l.binaryOutput) return;
+    const ref = fwd.traces[i].out;
+    let differ = 0;
+    for (let j = 0; j < ref.length; j++) if (code(outs[i][j]) !== code(ref[j])) differ++;
+    expect(differ, `${l.name}: ${differ} of ${ref.length} binary outputs differ`).toBe(0);
+  });
+  fused.destroy();
+}
+
+describe('fused trainer vs CPU reference', () => {
+  for (const c of CASES) it(c.name, () => check(c), 60_000);
+});
+
+describe('fused trainer vs layered trainer', () => {
+  it('BNN + BN, ste_sign: binary layer outputs bit-identical after 9 steps', async () => {
+    const c = bnnCase('ste_sign', true);
+    const { config, data, plan, params } = setup(c.input, D, C, true, N_TRAIN, N_TEST);
+    const fused = await FusedTrainer.create(gpu, plan, config, data, params);
+    const layered = await GpuTrainer.create(gpu, plan, config, data, params);
+    for (let epoch = 1; epoch <= EPOCHS; epoch++) {
+      const a = await fused.trainEpoch(epoch);
+      const b = await layered.trainEpoch(epoch);
+      for (let r = 0; r < config.replicas; r++) {
+        expect(Math.abs(a.testLoss[r] - b.testLoss[r])).toBeLessThan(1e-4);
+        expect(a.testAcc[r]).toBe(b.testAcc[r]);
+        for (const [k, f] of a.flipRatio.entries()) expect(f[r]).toBe(b.flipRatio[k][r]);
+      }
+    }
+    const fo = await fused.layerOutputs('test');
+    const lo = await layered.layerOutputs('test');
+    for (let i = 0; i < 3; i++) expect(fo[i]).toEqual(lo[i]);
+    fused.destroy();
+    layered.destroy();
+  }, 60_000);
+
+  it('is deterministic: the same configuration twice gives identical metrics and parameters', async () => {
+    const run = async () => {
+      const c = bnnCase('swish_sign', true);
+      const { config, data, plan, params } = setup(c.input, D, C, true, N_TRAIN, N_TEST);
+      const t = await FusedTrainer.create(gpu, plan, config, data, params);
+      const ms = [
+        await t.evaluate(),
+        await t.trainEpoch(1),
+        await t.trainEpoch(2, false),
+        await t.trainEpoch(3),
+      ];
+      const p = await t.readParams();
+      t.destroy();
+      return { ms, p };
+    };
+    expect(await run()).toEqual(await run());
+  }, 60_000);
+});
