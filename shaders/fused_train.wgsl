@@ -32,12 +32,14 @@
 //   params  [Σ blocks]: per layer, blocks [R, N·K] W, [R, N] bias?, γ?, β?, running mean?, running var?
 //           (the layered trainer's tensors back to back: each copies to/from one of its buffers)
 //   moments [2 · |params|]: Adam's m then v, the same layout
-//   scratch [R][4·BS·S + WG·PW]: Z, ZN, A, DZ as [BS, S] (unit u of layer l at L_UOFF[l] + n), then the
-//           per-thread gradient partials [WG, PW]
+//   scratch [R][4·BS·S + WG·PW]: Z, ZN, A, DZ as [S, BS] (unit u of layer l at L_UOFF[l] + n; the
+//           samples of a unit side by side, so the lanes' samples b, b+1, … are adjacent words), then
+//           the per-thread gradient partials [WG, PW]
 //   status  u32 [R·WG]: 0, or 1 + the global step at which the thread saw a non-finite parameter
 // Bindings: p (uniform), x f32 [nTrain, D], y u32 [nTrain], epoch_data u32 [n_steps + R·nTrain],
 //   params, moments, scratch (read_write), status u32 (read_write).
-// The network's shape is a generated prelude of constants (src/nn/fused-layout.ts) above this text.
+// The network's shape is a generated prelude of constants (src/nn/fused-layout.ts) above this text, and
+// forward() / backward() below it: per layer, one sample's pass unrolled (src/nn/fused-codegen.ts).
 
 struct Params {
   s0: u32,
@@ -77,8 +79,11 @@ var<workgroup> w_dbeta: array<f32, S>;
 
 var<private> wp: array<f32, PW>;
 var<private> gp: array<f32, PW>;
-var<private> inp: array<f32, MAXW>;
-var<private> row: array<f32, MAXW>;
+// This workgroup's replica's scratch: Z, ZN, A, DZ [S, BS] and the partials [WG, PW] (set in main).
+var<private> zb: u32;
+var<private> znb: u32;
+var<private> ab: u32;
+var<private> dzb: u32;
 
 fn sync() {
   storageBarrier();
@@ -131,18 +136,6 @@ fn act_grad(kind: u32, v: f32) -> f32 {
   }
 }
 
-// Layer l's input row of sample b (the gathered input for l = 0) into `inp`.
-fn load_input(l: u32, r: u32, b: u32, start: u32, base: u32) {
-  if (l == 0u) {
-    let i = epoch_data[p.n_steps + r * p.n_train + start + b];
-    for (var k = 0u; k < D; k++) { inp[k] = x[i * D + k]; }
-  } else {
-    let K = L_K[l];
-    let a0 = base + 2u * BS * S + b * S + L_UOFF[l - 1u];
-    for (var k = 0u; k < K; k++) { inp[k] = scratch[a0 + k]; }
-  }
-}
-
 // Adam or SGD on one parameter (index i in params / moments), clipped when `clip`.
 fn update(i: u32, g: f32, alpha: f32, clip: bool) -> bool {
   var w = params[i];
@@ -160,15 +153,109 @@ fn update(i: u32, g: f32, alpha: f32, clip: bool) -> bool {
   return finite(w);
 }
 
+// Layer l's batch statistics (training mode) and quantizer scale over the step's bs samples, one thread
+// per unit, b = 0…bs−1 in order: ZN and A of every sample, the running statistics, w_mean / w_invstd.
+fn column_forward(l: u32, r: u32, t: u32, bs: u32) {
+  let N = L_N[l];
+  let uo = L_UOFF[l];
+  let fb = f32(bs);
+  for (var n = t; n < N; n += WG) {
+    let u = uo + n;
+    if (L_BN[l] == 1u) {
+      var sm = 0.0;
+      for (var b = 0u; b < bs; b++) { sm += scratch[zb + u * BS + b]; }
+      let mu = sm / fb;
+      var q = 0.0;
+      for (var b = 0u; b < bs; b++) {
+        let dd = scratch[zb + u * BS + b] - mu;
+        q += dd * dd;
+      }
+      let v = q / fb;
+      let c = r * N + n;
+      params[L_PRM[l] + c] = (1.0 - BN_MOMENTUM) * params[L_PRM[l] + c] + BN_MOMENTUM * mu;
+      params[L_PRV[l] + c] =
+        (1.0 - BN_MOMENTUM) * params[L_PRV[l] + c] + BN_MOMENTUM * (v * fb) / f32(bs - 1u);
+      let is = inverseSqrt(v + BN_EPS);
+      w_mean[u] = mu;
+      w_invstd[u] = is;
+      let g = params[L_PG[l] + c];
+      let bt = params[L_PBE[l] + c];
+      for (var b = 0u; b < bs; b++) {
+        let o = u * BS + b;
+        scratch[znb + o] = g * ((scratch[zb + o] - mu) * is) + bt;
+      }
+    } else {
+      for (var b = 0u; b < bs; b++) { scratch[znb + u * BS + b] = scratch[zb + u * BS + b]; }
+    }
+    if (L_ACT[l] == 10u) {
+      var sa = 0.0;
+      for (var b = 0u; b < bs; b++) { sa += abs(scratch[znb + u * BS + b]); }
+      let al = sa / f32(max(bs, 1u));
+      w_alpha[u] = al;
+      for (var b = 0u; b < bs; b++) {
+        scratch[ab + u * BS + b] = select(-al, al, scratch[znb + u * BS + b] >= 0.0);
+      }
+    } else {
+      for (var b = 0u; b < bs; b++) {
+        scratch[ab + u * BS + b] = act(L_ACT[l], scratch[znb + u * BS + b]);
+      }
+    }
+  }
+}
+
+// Batch norm backward of layer l, one thread per unit: dγ, dβ into w_dgamma / w_dbeta, and DZ (which
+// holds dzn on entry) becomes the gradient of z.
+fn column_backward(l: u32, r: u32, t: u32, bs: u32) {
+  let N = L_N[l];
+  let fb = f32(bs);
+  for (var n = t; n < N; n += WG) {
+    let u = L_UOFF[l] + n;
+    let mu = w_mean[u];
+    let is = w_invstd[u];
+    var sdy = 0.0;
+    var sdyx = 0.0;
+    for (var b = 0u; b < bs; b++) {
+      let g = scratch[dzb + u * BS + b];
+      sdy += g;
+      sdyx += g * ((scratch[zb + u * BS + b] - mu) * is);
+    }
+    w_dbeta[u] = sdy;
+    w_dgamma[u] = sdyx;
+    let kk = params[L_PG[l] + r * N + n] * is / fb;
+    for (var b = 0u; b < bs; b++) {
+      let o = u * BS + b;
+      scratch[dzb + o] = kk * (fb * scratch[dzb + o] - sdy - ((scratch[zb + o] - mu) * is) * sdyx);
+    }
+  }
+}
+
+// Softmax cross-entropy of each own sample's logits (Z of the output layer): DZ = (softmax − onehot)/bs.
+fn softmax_loss(r: u32, t: u32, start: u32, bs: u32) {
+  let fb = f32(bs);
+  let lo = L_UOFF[NL - 1u];
+  for (var b = t; b < bs; b += WG) {
+    let o = lo * BS + b;
+    var mx = scratch[zb + o];
+    for (var c = 1u; c < C; c++) { mx = max(mx, scratch[zb + o + c * BS]); }
+    var sum = 0.0;
+    for (var c = 0u; c < C; c++) { sum += exp(scratch[zb + o + c * BS] - mx); }
+    let label = y[epoch_data[p.n_steps + r * p.n_train + start + b]];
+    for (var c = 0u; c < C; c++) {
+      let prob = exp(scratch[zb + o + c * BS] - mx) / sum;
+      scratch[dzb + o + c * BS] = (prob - select(0.0, 1.0, c == label)) / fb;
+    }
+  }
+}
+
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let t = lid.x;
   let r = wid.x;
   let base = r * (4u * BS * S + WG * PW);
-  let zb = base;
-  let znb = base + BS * S;
-  let ab = base + 2u * BS * S;
-  let dzb = base + 3u * BS * S;
+  zb = base;
+  znb = base + BS * S;
+  ab = base + 2u * BS * S;
+  dzb = base + 3u * BS * S;
   let partial = base + 4u * BS * S;
   var bad = status[r * WG + t];
 
@@ -177,163 +264,12 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     let bs = min(BS, p.n_train - start);
     let fb = f32(bs);
 
-    // Private weights (sign(W) for binary layers) and zeroed gradient accumulators.
-    for (var l = 0u; l < NL; l++) {
-      let nk = L_N[l] * L_K[l];
-      let src = L_PW[l] + r * nk;
-      for (var i = 0u; i < nk; i++) {
-        let w = params[src + i];
-        wp[L_WOFF[l] + i] = select(w, select(-1.0, 1.0, w >= 0.0), L_BIN[l] == 1u);
-      }
-      if (L_BOFF[l] != NONE) {
-        for (var n = 0u; n < L_N[l]; n++) { wp[L_BOFF[l] + n] = params[L_PB[l] + r * L_N[l] + n]; }
-      }
-    }
-    for (var i = 0u; i < PW; i++) { gp[i] = 0.0; }
-
-    // ---- forward ----
-    for (var l = 0u; l < NL; l++) {
-      let N = L_N[l];
-      let K = L_K[l];
-      let uo = L_UOFF[l];
-      let column = L_BN[l] == 1u || L_ACT[l] == 10u;
-      for (var b = t; b < bs; b += WG) {
-        load_input(l, r, b, start, base);
-        for (var n = 0u; n < N; n++) {
-          var z = 0.0;
-          if (L_BOFF[l] != NONE) { z = wp[L_BOFF[l] + n]; }
-          let wo = L_WOFF[l] + n * K;
-          for (var k = 0u; k < K; k++) { z += inp[k] * wp[wo + k]; }
-          let o = b * S + uo + n;
-          scratch[zb + o] = z;
-          if (!column) {
-            scratch[znb + o] = z;
-            scratch[ab + o] = act(L_ACT[l], z);
-          }
-        }
-      }
-      if (column) {
-        sync();
-        for (var n = t; n < N; n += WG) {
-          let u = uo + n;
-          if (L_BN[l] == 1u) {
-            var sm = 0.0;
-            for (var b = 0u; b < bs; b++) { sm += scratch[zb + b * S + u]; }
-            let mu = sm / fb;
-            var q = 0.0;
-            for (var b = 0u; b < bs; b++) {
-              let dd = scratch[zb + b * S + u] - mu;
-              q += dd * dd;
-            }
-            let v = q / fb;
-            let c = r * N + n;
-            params[L_PRM[l] + c] = (1.0 - BN_MOMENTUM) * params[L_PRM[l] + c] + BN_MOMENTUM * mu;
-            params[L_PRV[l] + c] =
-              (1.0 - BN_MOMENTUM) * params[L_PRV[l] + c] + BN_MOMENTUM * (v * fb) / f32(bs - 1u);
-            let is = inverseSqrt(v + BN_EPS);
-            w_mean[u] = mu;
-            w_invstd[u] = is;
-            let g = params[L_PG[l] + c];
-            let bt = params[L_PBE[l] + c];
-            for (var b = 0u; b < bs; b++) {
-              let o = b * S + u;
-              scratch[znb + o] = g * ((scratch[zb + o] - mu) * is) + bt;
-            }
-          } else {
-            for (var b = 0u; b < bs; b++) { scratch[znb + b * S + u] = scratch[zb + b * S + u]; }
-          }
-          if (L_ACT[l] == 10u) {
-            var sa = 0.0;
-            for (var b = 0u; b < bs; b++) { sa += abs(scratch[znb + b * S + u]); }
-            let al = sa / f32(max(bs, 1u));
-            w_alpha[u] = al;
-            for (var b = 0u; b < bs; b++) {
-              scratch[ab + b * S + u] = select(-al, al, scratch[znb + b * S + u] >= 0.0);
-            }
-          } else {
-            for (var b = 0u; b < bs; b++) {
-              scratch[ab + b * S + u] = act(L_ACT[l], scratch[znb + b * S + u]);
-            }
-          }
-        }
-        sync();
-      }
-    }
-
-    // ---- softmax cross-entropy: dz of the logits, scaled to the mean loss ----
-    let lo = L_UOFF[NL - 1u];
-    for (var b = t; b < bs; b += WG) {
-      let o = b * S + lo;
-      var mx = scratch[zb + o];
-      for (var c = 1u; c < C; c++) { mx = max(mx, scratch[zb + o + c]); }
-      var sum = 0.0;
-      for (var c = 0u; c < C; c++) { sum += exp(scratch[zb + o + c] - mx); }
-      let label = y[epoch_data[p.n_steps + r * p.n_train + start + b]];
-      for (var c = 0u; c < C; c++) {
-        let prob = exp(scratch[zb + o + c] - mx) / sum;
-        scratch[dzb + o + c] = (prob - select(0.0, 1.0, c == label)) / fb;
-      }
-    }
-
-    // ---- backward ----
-    for (var li = 0u; li < NL; li++) {
-      let l = NL - 1u - li;
-      let N = L_N[l];
-      let K = L_K[l];
-      let uo = L_UOFF[l];
-      for (var b = t; b < bs; b += WG) {
-        load_input(l, r, b, start, base);
-        let o = b * S + uo;
-        for (var n = 0u; n < N; n++) { row[n] = scratch[dzb + o + n]; }
-        for (var n = 0u; n < N; n++) {
-          let dz = row[n];
-          let wo = L_WOFF[l] + n * K;
-          for (var k = 0u; k < K; k++) { gp[wo + k] += dz * inp[k]; }
-          if (L_BOFF[l] != NONE) { gp[L_BOFF[l] + n] += dz; }
-        }
-        if (l > 0u) {
-          let pu = L_UOFF[l - 1u];
-          let pk = L_ACT[l - 1u];
-          for (var k = 0u; k < K; k++) {
-            var da = 0.0;
-            for (var n = 0u; n < N; n++) { da += row[n] * wp[L_WOFF[l] + n * K + k]; }
-            let po = b * S + pu + k;
-            let zn = scratch[znb + po];
-            var dzn = da * act_grad(pk, zn);
-            if (pk == 10u) { dzn = dzn * w_alpha[pu + k]; }
-            scratch[dzb + po] = dzn;
-          }
-        }
-      }
-      if (l > 0u && L_BN[l - 1u] == 1u) {
-        sync();
-        let pl = l - 1u;
-        let pN = L_N[pl];
-        for (var n = t; n < pN; n += WG) {
-          let u = L_UOFF[pl] + n;
-          let mu = w_mean[u];
-          let is = w_invstd[u];
-          var sdy = 0.0;
-          var sdyx = 0.0;
-          for (var b = 0u; b < bs; b++) {
-            let g = scratch[dzb + b * S + u];
-            sdy += g;
-            sdyx += g * ((scratch[zb + b * S + u] - mu) * is);
-          }
-          w_dbeta[u] = sdy;
-          w_dgamma[u] = sdyx;
-          let kk = params[L_PG[pl] + r * pN + n] * is / fb;
-          for (var b = 0u; b < bs; b++) {
-            let o = b * S + u;
-            scratch[dzb + o] = kk * (fb * scratch[dzb + o] - sdy - ((scratch[zb + o] - mu) * is) * sdyx);
-          }
-        }
-        sync();
-      }
-    }
+    load_weights(r); // sign(W) for binary layers
+    zero_grads();
+    train_samples(r, t, start, bs);
 
     // ---- update: gradients summed over threads in order, then Adam / SGD ----
-    for (var i = 0u; i < PW; i++) { scratch[partial + t * PW + i] = gp[i]; }
+    store_partials(partial + t * PW);
     sync();
     let alpha = bitcast<f32>(epoch_data[s]);
     var ok = true;

@@ -2,6 +2,7 @@
 import { GpuUnavailableError, KernelError, LimitError } from '../gpu/errors.ts';
 import { BENCH_USAGE, benchCommand } from './bench-command.ts';
 import { BENCH_INFO_USAGE, benchInfoCommand } from './bench-info-command.ts';
+import { BENCH_TRAIN_USAGE, benchTrainCommand } from './bench-train-command.ts';
 import { REPRODUCE_USAGE, reproduceCommand } from './reproduce-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
 
@@ -11,6 +12,7 @@ commands:
   run       train a configuration headless and write its result record
   bench     time the GPU kernels against their peers (TensorFlow.js, the CPU references)
   bench-info  what the information-plane estimate costs in training time
+  bench-train training speed: fused vs layered trainer vs a PyTorch-CPU peer (replica-epochs/s)
   reproduce the paper's experiments (DNNs vs BNNs): records, figures, REPRODUCTION.md
 
 ${RUN_USAGE}
@@ -18,6 +20,8 @@ ${RUN_USAGE}
 ${BENCH_USAGE}
 
 ${BENCH_INFO_USAGE}
+
+${BENCH_TRAIN_USAGE}
 
 ${REPRODUCE_USAGE}`;
 
@@ -33,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
         return await reproduceCommand(rest);
       case 'bench-info':
         return await benchInfoCommand(rest);
+      case 'bench-train':
+        return await benchTrainCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -26,6 +26,9 @@ options:
   --epochs N      override the number of epochs
   --replicas R    override the number of replicas (seeds trained at once)
   --seed S        override the seed
+  --trainer fused|layered|auto
+                  which GPU trainer (default auto: the fused one when the network fits it; the record's
+                  "trainer" says which ran and why); fused on a network that does not fit exits 2
   --dump-activations EPOCHS
                   write every layer's activations over the estimation set at these epochs
                   (comma-separated, e.g. 0,10,100; "logged" for every logged epoch) as NumPy .npy
@@ -95,6 +98,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         epochs: { type: 'string' },
         replicas: { type: 'string' },
         seed: { type: 'string' },
+        trainer: { type: 'string' },
         quiet: { type: 'boolean' },
         'dump-activations': { type: 'string' },
         'dump-dir': { type: 'string' },
@@ -121,6 +125,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       replicas: values.replicas as string | undefined,
       seed: values.seed as string | undefined,
     });
+    if (values.trainer !== undefined) config = parseConfig({ ...config, trainer: values.trainer });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {
       console.error(`bitplane run: ${e.message}`);
@@ -206,6 +211,10 @@ export async function runCommand(argv: string[]): Promise<number> {
             }
           : undefined,
     });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`bitplane run: ${e.message}`); // e.g. trainer=fused on a network it does not take
+    return 2;
   } finally {
     process.off('SIGINT', onSigint);
     gpu.destroy();

@@ -28,6 +28,7 @@ import { createUniform } from '../gpu/uniform.ts';
 import type { EstimatorSettings } from '../info/settings.ts';
 import type { RunConfig } from '../run/config.ts';
 import { epochBatches, epochOrder } from './batches.ts';
+import { fusedPasses } from './fused-codegen.ts';
 import { type FusedLayout, fusedLayout, fusedMisfit, fusedPrelude, fusedWorkgroup } from './fused-layout.ts';
 import { type EpochMetrics, GpuTrainer, type TrainData } from './gpu-trainer.ts';
 import type { LayerParams } from './init.ts';
@@ -185,7 +186,8 @@ export class FusedTrainer {
     this.owned.push(this.statusRead);
     // The prelude fixes the network's shape: it is the version (the pipeline cache's key).
     const version = fusedPrelude(this.plan, lay);
-    const def: KernelDef = { name: 'fused_train', versions: { [version]: version + source }, layout };
+    const code = `${version}\n${source}\n${fusedPasses(this.plan, lay)}`;
+    const def: KernelDef = { name: 'fused_train', versions: { [version]: code }, layout };
     this.pipeline = await kernelPipeline(gpu, def, version, { WG });
   }
 

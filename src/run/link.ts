@@ -104,6 +104,7 @@ export const LINK_FIELDS: readonly Field[] = [
   num('eps', 'optimizer', 'eps'),
   num('clip', 'optimizer', 'clip'),
   num('batch', 'batchSize'),
+  word('trainer', 'trainer'),
   num('epochs', 'epochs'),
   word('disc', 'estimator', 'discretization'),
   num('bins', 'estimator', 'bins'),

@@ -15,7 +15,9 @@ import type { DataFiles } from '../data/types.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { loggedEpochs } from '../info/schedule.ts';
 import { validateEstimatorSettings } from '../info/settings.ts';
-import { type EpochMetrics, GpuTrainer, KDE_MAX_SAMPLES } from '../nn/gpu-trainer.ts';
+import { FusedTrainer } from '../nn/fused-trainer.ts';
+import { type EpochMetrics, type GpuTrainer, KDE_MAX_SAMPLES } from '../nn/gpu-trainer.ts';
+import { chooseTrainer, createTrainer } from '../nn/trainer-choice.ts';
 import type { RunConfig } from './config.ts';
 import { type PreparedRun, prepareRun } from './prepare.ts';
 import { emptyRecord, type RunRecord } from './record.ts';
@@ -56,7 +58,7 @@ export class TrainingSession {
     readonly gpu: Gpu,
     readonly config: RunConfig,
     readonly prepared: PreparedRun,
-    private readonly trainer: GpuTrainer,
+    private readonly trainer: GpuTrainer | FusedTrainer,
     readonly record: RunRecord,
     extraLogged: readonly number[],
   ) {
@@ -118,7 +120,9 @@ export class TrainingSession {
       test: split.test.length,
       biased_split: split.biased,
     });
-    const trainer = await GpuTrainer.create(gpu, plan, config, prepared.data, prepared.params);
+    const choice = chooseTrainer(gpu, plan, config, prepared.data.yTrain.length);
+    record.trainer = choice;
+    const trainer = await createTrainer(gpu, choice, plan, config, prepared.data, prepared.params);
     try {
       const { set, kde, kdeVariance } = config.estimator;
       await trainer.enableEstimation(validateEstimatorSettings(estimatorSettings(config)), set, {
@@ -195,7 +199,7 @@ export class TrainingSession {
 
   /** The trainer, for read-backs of layer outputs and parameters (dumps, checks). */
   get gpuTrainer(): GpuTrainer {
-    return this.trainer;
+    return this.trainer instanceof FusedTrainer ? this.trainer.layered : this.trainer;
   }
 
   private report(metrics: EpochMetrics | null): EpochReport {
@@ -226,9 +230,15 @@ export class TrainingSession {
           previous >= 0 && epoch - previous > 1
             ? ` (between epoch ${previous}, the last one logged, and ${epoch})`
             : '';
+        // The fused trainer knows the first step that made a parameter non-finite.
+        const at = this.trainer instanceof FusedTrainer ? this.trainer.divergence : null;
+        if (at) record.diverged_at = at;
+        const first = at
+          ? ` (first non-finite parameter: replica ${at.replica}, epoch ${at.epoch}, step ${at.step})`
+          : '';
         record.status = 'diverged';
         record.message =
-          `training diverged: the loss of replica ${r} is ${m.trainLoss[r]} at epoch ${epoch}${since}. ` +
+          `training diverged: the loss of replica ${r} is ${m.trainLoss[r]} at epoch ${epoch}${since}${first}. ` +
           'Lower the learning rate (optimizer.lr) or add batch normalization; the epochs before are kept.';
         break;
       }
