@@ -18,9 +18,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gpu } from '../src/gpu/device.ts';
 import { epochBatches, epochOrder } from '../src/nn/batches.ts';
 import { CpuTrainer } from '../src/nn/cpu-trainer.ts';
+import { fusedMisfit } from '../src/nn/fused-layout.ts';
 import { FusedTrainer } from '../src/nn/fused-trainer.ts';
 import { GpuTrainer } from '../src/nn/gpu-trainer.ts';
-import type { ConfigInput, LayerActivation } from '../src/run/config.ts';
+import { chooseTrainer } from '../src/nn/trainer-choice.ts';
+import { ConfigError, type ConfigInput, type LayerActivation } from '../src/run/config.ts';
 import { testGpu } from './gpu.ts';
 import { batchOf, setup } from './train-fixtures.ts';
 
@@ -279,4 +281,71 @@ describe('fused trainer vs layered trainer', () => {
     };
     expect(await run()).toEqual(await run());
   }, 60_000);
+});
+
+describe('trainer choice and divergence', () => {
+  const plan = (input: ConfigInput, D = 12) => setup(input, D, 2, true, 64, 16);
+
+  it('auto takes the fused trainer when the network fits, the layered one (saying why) when not', () => {
+    const small = plan({});
+    expect(chooseTrainer(gpu, small.plan, small.config, 64).name).toBe('fused');
+    const wide = plan({ network: { hidden: [layer(65, 'tanh', false, false)] } });
+    const choice = chooseTrainer(gpu, wide.plan, wide.config, 64);
+    expect(choice).toEqual({
+      name: 'layered',
+      reason:
+        'the network does not fit the fused trainer: the fused trainer takes layers of at most 64 units; hidden 1 has 65',
+    });
+    const layeredAsked = plan({ trainer: 'layered' });
+    expect(chooseTrainer(gpu, layeredAsked.plan, layeredAsked.config, 64).name).toBe('layered');
+  });
+
+  it('forcing the fused trainer on a network it does not take is a ConfigError naming the limit', () => {
+    const wide = plan({ trainer: 'fused', network: { hidden: [layer(8, 'tanh', false, false)] } }, 100);
+    expect(() => chooseTrainer(gpu, wide.plan, wide.config, 64)).toThrow(ConfigError);
+    expect(() => chooseTrainer(gpu, wide.plan, wide.config, 64)).toThrow(
+      /at most 64 input features; this dataset has 100/,
+    );
+    expect(fusedMisfit(wide.plan, 1, 8192, 10_000, 4)).toMatch(/at most 64 input features/);
+    const big = setup({ network: { hidden: [layer(8, 'tanh', false, false)] } }, 12, 2, true, 64, 16);
+    expect(fusedMisfit(big.plan, 1, 8192, 10_000, 4)).toMatch(
+      /minibatches of at most 4096 samples; batchSize is 8192/,
+    );
+    expect(fusedMisfit(big.plan, 256, 4096, 10_000, 64, 64 * 2 ** 20)).toMatch(
+      /more than the adapter's largest storage binding/,
+    );
+  });
+
+  it('a diverging run: the status names the first step, its epoch and the replica', async () => {
+    const {
+      config,
+      data,
+      plan: p,
+      params,
+    } = setup(
+      {
+        replicas: 2,
+        batchSize: 16,
+        network: { hidden: [8, 8, 8].map((w) => layer(w, 'linear', false, false)) },
+        optimizer: { name: 'sgd', lr: 10 },
+      },
+      D,
+      C,
+      false,
+      64,
+      16,
+    );
+    const t = await FusedTrainer.create(gpu, p, config, data, params);
+    let m = await t.trainEpoch(1);
+    for (let e = 2; e <= 30 && Number.isFinite(m.trainLoss[0]) && Number.isFinite(m.trainLoss[1]); e++) {
+      await t.trainEpoch(e, false); // between logged epochs: caught at the next logged one
+      m = await t.trainEpoch(++e);
+    }
+    const at = t.divergence;
+    expect(at, 'lr 10 on a deep linear network diverges within 30 epochs').not.toBeNull();
+    expect(at!.epoch).toBe(Math.ceil(at!.step / 4)); // 4 steps an epoch
+    expect([0, 1]).toContain(at!.replica);
+    expect(Number.isFinite(m.trainLoss[at!.replica])).toBe(false);
+    t.destroy();
+  }, 120_000);
 });

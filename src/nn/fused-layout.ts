@@ -13,8 +13,11 @@ export const FUSED_LIMITS = {
   maxUnits: 64,
   /** Σ widths of all layers: five workgroup arrays of this many floats (≤ 20 KiB of the 32 KiB). */
   maxTotalUnits: 1024,
-  /** Weights and biases of one replica: each thread's private copy and gradient accumulators. */
-  maxPrivateParams: 4096,
+  /**
+   * Weights and biases of one replica: each thread's private copy and gradient accumulators, and the
+   * size of the unrolled code (src/nn/fused-codegen.ts): SwiftShader took ~2 minutes to compile ~1,000.
+   */
+  maxPrivateParams: 512,
   /** Samples of one minibatch. */
   maxBatch: 4096,
 } as const;

@@ -40,7 +40,7 @@ export function chooseTrainer(
   }
   return misfit
     ? { name: 'layered', reason: `the network does not fit the fused trainer: ${misfit}` }
-    : { name: 'fused', reason: 'the network fits the fused trainer (every layer ≤ 64 units)' };
+    : { name: 'fused', reason: 'the network fits the fused trainer' };
 }
 
 /** The trainer of the choice, over the given data and initial parameters. */

@@ -234,12 +234,12 @@ export class TrainingSession {
         const at = this.trainer instanceof FusedTrainer ? this.trainer.divergence : null;
         if (at) record.diverged_at = at;
         const first = at
-          ? ` (first non-finite parameter: replica ${at.replica}, epoch ${at.epoch}, step ${at.step})`
+          ? ` The first non-finite parameter appeared at step ${at.step} (epoch ${at.epoch}) in replica ${at.replica}.`
           : '';
         record.status = 'diverged';
         record.message =
-          `training diverged: the loss of replica ${r} is ${m.trainLoss[r]} at epoch ${epoch}${since}${first}. ` +
-          'Lower the learning rate (optimizer.lr) or add batch normalization; the epochs before are kept.';
+          `training diverged: the loss of replica ${r} is ${m.trainLoss[r]} at epoch ${epoch}${since}. ` +
+          `Lower the learning rate (optimizer.lr) or add batch normalization; the epochs before are kept.${first}`;
         break;
       }
     }
