@@ -35,7 +35,7 @@ import type { LayerParams } from './init.ts';
 import type { NetworkPlan } from './plan.ts';
 
 /** A dispatch aims at this many milliseconds (a browser's watchdog fires after seconds). */
-export const DISPATCH_TARGET_MS = 50;
+export const DISPATCH_TARGET_MS = 100;
 
 const FusedParams = d.struct({
   s0: d.u32,
