@@ -39,7 +39,9 @@
 // Bindings: p (uniform), x f32 [nTrain, D], y u32 [nTrain], epoch_data u32 [n_steps + R·nTrain],
 //   params, moments, scratch (read_write), status u32 (read_write).
 // The network's shape is a generated prelude of constants (src/nn/fused-layout.ts) above this text, and
-// forward() / backward() below it: per layer, one sample's pass unrolled (src/nn/fused-codegen.ts).
+// load_weights(), zero_grads(), store_partials() and train_samples() below it (src/nn/fused-codegen.ts):
+// each layer's per-sample pass unrolled, constant indices into wp and gp; without batch statistics one
+// register-only pass per sample (forward, loss, backward) that touches no scratch.
 
 struct Params {
   s0: u32,
