@@ -6,6 +6,7 @@ import { GpuUnavailableError, KernelError, LimitError } from '../gpu/errors.ts';
 import { BudgetError } from '../run/budget.ts';
 import { BENCH_USAGE, benchCommand } from './bench-command.ts';
 import { BENCH_INFO_USAGE, benchInfoCommand } from './bench-info-command.ts';
+import { BENCH_TRAIN_USAGE, benchTrainCommand } from './bench-train-command.ts';
 import { OutputError } from './output.ts';
 import { REPRODUCE_USAGE, reproduceCommand } from './reproduce-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
@@ -18,6 +19,7 @@ commands:
   run       train a configuration headless and write its result record
   bench     time the GPU kernels against their peers (TensorFlow.js, the CPU references)
   bench-info  what the information-plane estimate costs in training time
+  bench-train training speed: fused vs layered trainer vs a PyTorch-CPU peer (replica-epochs/s)
   reproduce the paper's experiments (DNNs vs BNNs): records, figures, REPRODUCTION.md
   sweep     expand a sweep spec into a manifest of links; report a directory of records as one table
   study     the pre-registered study statistic over any set of records: CIs, p-values, verdicts
@@ -27,6 +29,8 @@ ${RUN_USAGE}
 ${BENCH_USAGE}
 
 ${BENCH_INFO_USAGE}
+
+${BENCH_TRAIN_USAGE}
 
 ${REPRODUCE_USAGE}
 
@@ -50,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
         return await studyCommand(rest);
       case 'bench-info':
         return await benchInfoCommand(rest);
+      case 'bench-train':
+        return await benchTrainCommand(rest);
       case undefined:
       case 'help':
       case '--help':

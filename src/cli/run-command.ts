@@ -36,6 +36,9 @@ options:
   --epochs N      override the number of epochs
   --replicas R    override the number of replicas (seeds trained at once)
   --seed S        override the seed
+  --trainer fused|layered|auto
+                  which GPU trainer (default auto: the fused one when the network fits it; the record's
+                  "trainer" says which ran and why); fused on a network that does not fit exits 2
   --dump-activations EPOCHS
                   write every layer's activations over the estimation set at these epochs
                   (comma-separated, e.g. 0,10,100; "logged" for every logged epoch) as NumPy .npy
@@ -212,6 +215,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         epochs: { type: 'string' },
         replicas: { type: 'string' },
         seed: { type: 'string' },
+        trainer: { type: 'string' },
         quiet: { type: 'boolean' },
         'dump-activations': { type: 'string' },
         'dump-dir': { type: 'string' },
@@ -240,6 +244,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       replicas: values.replicas as string | undefined,
       seed: values.seed as string | undefined,
     });
+    if (values.trainer !== undefined) config = parseConfig({ ...config, trainer: values.trainer });
     own = await applyDataOption(config, values.data as string | undefined);
     config = own.config;
   } catch (e) {
@@ -347,7 +352,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       return 1;
     }
     stop.release();
-    if (e instanceof BudgetError || e instanceof DataOptionError) {
+    if (e instanceof BudgetError || e instanceof DataOptionError || e instanceof ConfigError) {
       console.error(`bitplane run: ${e.message}`);
       return 2;
     }

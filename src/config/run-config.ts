@@ -43,6 +43,7 @@ export const OPTIMIZERS = ['adam', 'sgd', 'bop'] as const;
 export const WEIGHT_KINDS = ['float', 'binary', 'ternary', 'q2', 'q4', 'q8'] as const;
 export type WeightKind = (typeof WEIGHT_KINDS)[number];
 export const SPLIT_MODES = ['shuffled', 'first-rows'] as const;
+export const TRAINERS = ['auto', 'fused', 'layered'] as const;
 
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
@@ -133,6 +134,13 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   batchSize: positiveInt(65_536).default(256),
+  /**
+   * Which GPU trainer: 'auto' takes the fused one (one kernel for many steps, src/nn/fused-trainer.ts)
+   * when the network fits its limits, else the layered one; 'fused' insists (a network that does not fit
+   * is refused, naming the limit); 'layered' is the dispatch-per-layer trainer. Same numbers either way,
+   * within float rounding (docs/fused-trainer.md).
+   */
+  trainer: z.enum(TRAINERS).default('auto'),
   epochs: z.number().int().min(0).max(1_000_000).default(300),
   /** The information-plane estimator (src/info/settings.ts). Binary layers always use their exact sign codes. */
   estimator: EstimatorSchema.prefault({}),

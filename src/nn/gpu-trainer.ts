@@ -308,6 +308,26 @@ export class GpuTrainer {
     return out;
   }
 
+  /**
+   * The parameter buffers of every layer (latent W [R, N, K]; bias, γ, β, running mean and variance
+   * [R, N]), for a trainer that trains them elsewhere and leaves evaluation and estimation to this one
+   * (src/nn/fused-trainer.ts copies its parameters into them).
+   */
+  parameterBuffers(): Partial<
+    Record<'w' | 'bias' | 'gamma' | 'beta' | 'runningMean' | 'runningVar', GPUBuffer>
+  >[] {
+    const buf = (t: F32) => this.gpu.root.unwrap(t.buffer);
+    const b = (t?: F32) => (t ? buf(t) : undefined);
+    return this.layers.map((s) => ({
+      w: buf(s.w),
+      bias: b(s.bias),
+      gamma: b(s.gamma),
+      beta: b(s.beta),
+      runningMean: b(s.runningMean),
+      runningVar: b(s.runningVar),
+    }));
+  }
+
   /** The current parameters, for checks and exports. */
   async readParams(): Promise<LayerParams[]> {
     const read = async (t?: F32) => (t ? await readTensor(this.gpu, t) : undefined);

@@ -124,6 +124,7 @@ export const LINK_FIELDS: readonly Field[] = [
   num('tau', 'optimizer', 'tau'),
   num('gamma', 'optimizer', 'gamma'),
   num('batch', 'batchSize'),
+  word('trainer', 'trainer'),
   num('epochs', 'epochs'),
   word('disc', 'estimator', 'discretization'),
   num('bins', 'estimator', 'bins'),

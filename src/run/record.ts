@@ -67,6 +67,10 @@ export interface RunRecord {
    * estimated over the estimation set with the settings given.
    */
   info: InfoRecord;
+  /** The GPU trainer that ran (src/nn/trainer-choice.ts): 'fused' or 'layered', and why. */
+  trainer?: { name: 'fused' | 'layered'; reason: string };
+  /** Fused trainer, diverged run: the first step (from 1), its epoch and the replica with a non-finite parameter. */
+  diverged_at?: { step: number; epoch: number; replica: number };
   timing: {
     started: string;
     /** Wall time of the whole run, seconds. */

@@ -15,7 +15,9 @@ import type { RunConfig } from '../config/run-config.ts';
 import type { DataFiles } from '../data/types.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { loggedEpochs } from '../info/schedule.ts';
-import { type EpochMetrics, GpuTrainer, KDE_MAX_SAMPLES } from '../nn/gpu-trainer.ts';
+import { FusedTrainer } from '../nn/fused-trainer.ts';
+import { type EpochMetrics, type GpuTrainer, KDE_MAX_SAMPLES } from '../nn/gpu-trainer.ts';
+import { chooseTrainer, createTrainer } from '../nn/trainer-choice.ts';
 import { median } from '../util/stats.ts';
 import { checkRunBudget } from './budget.ts';
 import { type PreparedRun, prepareRun } from './prepare.ts';
@@ -62,7 +64,7 @@ export class TrainingSession {
     readonly gpu: Gpu,
     readonly config: RunConfig,
     readonly prepared: PreparedRun,
-    private readonly trainer: GpuTrainer,
+    private readonly trainer: GpuTrainer | FusedTrainer,
     readonly record: RunRecord,
     extraLogged: readonly number[],
   ) {
@@ -133,7 +135,9 @@ export class TrainingSession {
       test: split.test.length,
       biased_split: split.biased,
     });
-    const trainer = await GpuTrainer.create(gpu, plan, config, prepared.data, prepared.params);
+    const choice = chooseTrainer(gpu, plan, config, prepared.data.yTrain.length);
+    record.trainer = choice;
+    const trainer = await createTrainer(gpu, choice, plan, config, prepared.data, prepared.params);
     try {
       const { set, kde, kdeVariance } = config.estimator;
       await trainer.enableEstimation(config.estimator, set, {
@@ -210,7 +214,7 @@ export class TrainingSession {
 
   /** The trainer, for read-backs of layer outputs and parameters (dumps, checks). */
   get gpuTrainer(): GpuTrainer {
-    return this.trainer;
+    return this.trainer instanceof FusedTrainer ? this.trainer.layered : this.trainer;
   }
 
   private report(metrics: EpochMetrics | null): EpochReport {
@@ -247,10 +251,16 @@ export class TrainingSession {
           previous >= 0 && epoch - previous > 1
             ? ` (between epoch ${previous}, the last one logged, and ${epoch})`
             : '';
+        // The fused trainer knows the first step that made a parameter non-finite.
+        const at = this.trainer instanceof FusedTrainer ? this.trainer.divergence : null;
+        if (at) record.diverged_at = at;
+        const first = at
+          ? ` The first non-finite parameter appeared at step ${at.step} (epoch ${at.epoch}) in replica ${at.replica}.`
+          : '';
         record.status = 'diverged';
         record.message =
           `training diverged: the loss of replica ${r} is ${m.trainLoss[r]} at epoch ${epoch}${since}. ` +
-          'Lower the learning rate (optimizer.lr) or add batch normalization; the epochs before are kept.';
+          `Lower the learning rate (optimizer.lr) or add batch normalization; the epochs before are kept.${first}`;
         break;
       }
     }

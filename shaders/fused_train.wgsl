@@ -1,0 +1,304 @@
+// fused_train v1 — many minibatch steps of every replica of a small network in ONE dispatch: gather,
+// forward, batch normalization (batch statistics), activation / quantizer, softmax cross-entropy,
+// backward with the straight-through estimator, Adam or SGD with latent-weight clipping, and the
+// running statistics. The math is the layered trainer's (src/nn/gpu-trainer.ts, docs/METHOD.md §2):
+//
+//   layer l (fan-in K, width N), sample b:   z = in·Wqᵀ (+ bias)     Wq = sign(W) for binary weights
+//     BN (batch statistics over the step's Bs samples, fixed order b = 0…Bs−1):
+//       μ = Σ z / Bs,  σ² = Σ (z − μ)² / Bs,  zn = γ·(z − μ)·inverseSqrt(σ² + 1e-5) + β
+//       running_mean ← 0.9·rm + 0.1·μ,  running_var ← 0.9·rv + 0.1·σ²·Bs/(Bs − 1)
+//     a = act(zn); magnitude_aware_sign: α = Σ|zn|/Bs, a = ±α
+//   output: softmax cross-entropy of the logits z; dz = (softmax − onehot)/Bs
+//   backward: dW += dzᵀ·in, db += Σ dz, da = dz·Wq, dzn = act'(zn)·da (STE pseudo-gradient; α·1{|zn|≤1}
+//     for magnitude_aware_sign), BN: dγ = Σ dzn·x̂, dβ = Σ dzn, dz = γ·invstd/Bs·(Bs·dzn − dβ − x̂·dγ)
+//   update: Adam (Keras: m, v, w −= α_t·m/(√v + ε), α_t from the host per step) or SGD (w −= lr·g),
+//     then W clipped to [−clip, clip] for binary weights. The products in ±1 are exact in f32, so the
+//     float dot products give the XNOR-popcount GEMM's integers on ±1 inputs and sign(W).
+//
+// Launch: one workgroup per replica (grid (R, 1, 1)), WG threads (override; 4 on SwiftShader, 64 on a
+// real GPU). Thread t owns the samples b ≡ t (mod WG) of each step. Per step it copies the weights it
+// needs (sign(W) for binary layers) into a PRIVATE array wp and accumulates its samples' weight and bias
+// gradients in a PRIVATE array gp (SwiftShader rewards private copies; lane-divergent reads cost).
+// Reductions across samples (BN statistics and their backward, α) run in "column" phases, one thread
+// per unit, over b = 0…Bs−1 in order; weight gradients are summed over t = 0…WG−1 in order. So the
+// numbers depend on WG (the partition of samples) but never on timing: no float atomics.
+// Barriers: 2 per BN / magnitude layer forward, 2 per BN layer backward, 2 per step for the update.
+//
+// The dispatch runs steps s0 … s0 + ns − 1 of one epoch. Step s takes rows s·BS … of the replica's
+// order (the layered trainer's epochBatches: the last partial batch kept); Adam's α_t of step s is
+// alphas[s] (epoch_data's first n_steps words, f32 bits), the order follows.
+//
+// Memory (f32 unless said; R replicas, S = Σ widths, PW = the private weights and biases):
+//   params  [Σ blocks]: per layer, blocks [R, N·K] W, [R, N] bias?, γ?, β?, running mean?, running var?
+//           (the layered trainer's tensors back to back: each copies to/from one of its buffers)
+//   moments [2 · |params|]: Adam's m then v, the same layout
+//   scratch [R][4·BS·S + WG·PW]: Z, ZN, A, DZ as [S, BS] (unit u of layer l at L_UOFF[l] + n; the
+//           samples of a unit side by side, so the lanes' samples b, b+1, … are adjacent words), then
+//           the per-thread gradient partials [WG, PW]
+//   status  u32 [R·WG]: 0, or 1 + the global step at which the thread saw a non-finite parameter
+// Bindings: p (uniform), x f32 [nTrain, D], y u32 [nTrain], epoch_data u32 [n_steps + R·nTrain],
+//   params, moments, scratch (read_write), status u32 (read_write).
+// The network's shape is a generated prelude of constants (src/nn/fused-layout.ts) above this text, and
+// load_weights(), zero_grads(), store_partials() and train_samples() below it (src/nn/fused-codegen.ts):
+// each layer's per-sample pass unrolled, constant indices into wp and gp; without batch statistics one
+// register-only pass per sample (forward, loss, backward) that touches no scratch.
+
+struct Params {
+  s0: u32,
+  ns: u32,
+  n_train: u32,
+  n_steps: u32,
+  step_base: u32,
+  adam: u32,
+  lr: f32,
+  beta1: f32,
+  beta2: f32,
+  eps: f32,
+  clip: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> y: array<u32>;
+@group(0) @binding(3) var<storage, read> epoch_data: array<u32>;
+@group(0) @binding(4) var<storage, read_write> params: array<f32>;
+@group(0) @binding(5) var<storage, read_write> moments: array<f32>;
+@group(0) @binding(6) var<storage, read_write> scratch: array<f32>;
+@group(0) @binding(7) var<storage, read_write> status: array<u32>;
+
+override WG: u32 = 4;
+
+const BN_EPS: f32 = 1e-5;
+const BN_MOMENTUM: f32 = 0.1;
+const SWISH_BETA: f32 = 5.0;
+const NONE: u32 = 0xffffffffu;
+
+var<workgroup> w_mean: array<f32, S>;
+var<workgroup> w_invstd: array<f32, S>;
+var<workgroup> w_alpha: array<f32, S>;
+var<workgroup> w_dgamma: array<f32, S>;
+var<workgroup> w_dbeta: array<f32, S>;
+
+var<private> wp: array<f32, PW>;
+var<private> gp: array<f32, PW>;
+// This workgroup's replica's scratch: Z, ZN, A, DZ [S, BS] and the partials [WG, PW] (set in main).
+var<private> zb: u32;
+var<private> znb: u32;
+var<private> ab: u32;
+var<private> dzb: u32;
+
+fn sync() {
+  storageBarrier();
+  workgroupBarrier();
+}
+
+fn finite(v: f32) -> bool {
+  return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u;
+}
+
+fn act(kind: u32, v: f32) -> f32 {
+  switch kind {
+    case 0u, 1u, 2u, 3u: { return select(-1.0, 1.0, v >= 0.0); }
+    case 4u: { return select(0.0, 1.0, v > 0.0); }
+    case 5u: { return tanh(clamp(v, -10.0, 10.0)); }
+    case 6u: { return max(v, 0.0); }
+    case 7u: {
+      let e = exp(-min(abs(v), 100.0));
+      return select(e, 1.0, v >= 0.0) / (1.0 + e);
+    }
+    case 8u: { return clamp(v, -1.0, 1.0); }
+    default: { return v; }
+  }
+}
+
+fn window(v: f32) -> f32 { return select(0.0, 1.0, abs(v) <= 1.0); }
+
+fn act_grad(kind: u32, v: f32) -> f32 {
+  switch kind {
+    case 0u, 4u, 8u, 10u: { return window(v); }
+    case 2u: { return select(0.0, 2.0 - 2.0 * abs(v), abs(v) <= 1.0); }
+    case 3u: {
+      let a = min(SWISH_BETA * min(abs(v), 1e30), 100.0);
+      let e = exp(-a);
+      let q = 1.0 + e;
+      return SWISH_BETA * (2.0 - a * (1.0 - e) / q) * 2.0 * e / (q * q);
+    }
+    case 5u: {
+      let e = exp(-2.0 * min(abs(v), 50.0));
+      let q = 1.0 + e;
+      return 4.0 * e / (q * q);
+    }
+    case 6u: { return select(0.0, 1.0, v > 0.0); }
+    case 7u: {
+      let e = exp(-min(abs(v), 100.0));
+      let q = 1.0 + e;
+      return e / (q * q);
+    }
+    default: { return 1.0; }
+  }
+}
+
+// Adam or SGD on one parameter (index i in params / moments), clipped when `clip`.
+fn update(i: u32, g: f32, alpha: f32, clip: bool) -> bool {
+  var w = params[i];
+  if (p.adam == 1u) {
+    let m = p.beta1 * moments[i] + (1.0 - p.beta1) * g;
+    let v = p.beta2 * moments[arrayLength(&params) + i] + (1.0 - p.beta2) * (g * g);
+    moments[i] = m;
+    moments[arrayLength(&params) + i] = v;
+    w = w - alpha * m / (sqrt(v) + p.eps);
+  } else {
+    w = w - p.lr * g;
+  }
+  if (clip) { w = clamp(w, -p.clip, p.clip); }
+  params[i] = w;
+  return finite(w);
+}
+
+// Layer l's batch statistics (training mode) and quantizer scale over the step's bs samples, one thread
+// per unit, b = 0…bs−1 in order: ZN and A of every sample, the running statistics, w_mean / w_invstd.
+fn column_forward(l: u32, r: u32, t: u32, bs: u32) {
+  let N = L_N[l];
+  let uo = L_UOFF[l];
+  let fb = f32(bs);
+  for (var n = t; n < N; n += WG) {
+    let u = uo + n;
+    if (L_BN[l] == 1u) {
+      var sm = 0.0;
+      for (var b = 0u; b < bs; b++) { sm += scratch[zb + u * BS + b]; }
+      let mu = sm / fb;
+      var q = 0.0;
+      for (var b = 0u; b < bs; b++) {
+        let dd = scratch[zb + u * BS + b] - mu;
+        q += dd * dd;
+      }
+      let v = q / fb;
+      let c = r * N + n;
+      params[L_PRM[l] + c] = (1.0 - BN_MOMENTUM) * params[L_PRM[l] + c] + BN_MOMENTUM * mu;
+      params[L_PRV[l] + c] =
+        (1.0 - BN_MOMENTUM) * params[L_PRV[l] + c] + BN_MOMENTUM * (v * fb) / f32(bs - 1u);
+      let is = inverseSqrt(v + BN_EPS);
+      w_mean[u] = mu;
+      w_invstd[u] = is;
+      let g = params[L_PG[l] + c];
+      let bt = params[L_PBE[l] + c];
+      for (var b = 0u; b < bs; b++) {
+        let o = u * BS + b;
+        scratch[znb + o] = g * ((scratch[zb + o] - mu) * is) + bt;
+      }
+    } else {
+      for (var b = 0u; b < bs; b++) { scratch[znb + u * BS + b] = scratch[zb + u * BS + b]; }
+    }
+    if (L_ACT[l] == 10u) {
+      var sa = 0.0;
+      for (var b = 0u; b < bs; b++) { sa += abs(scratch[znb + u * BS + b]); }
+      let al = sa / f32(max(bs, 1u));
+      w_alpha[u] = al;
+      for (var b = 0u; b < bs; b++) {
+        scratch[ab + u * BS + b] = select(-al, al, scratch[znb + u * BS + b] >= 0.0);
+      }
+    } else {
+      for (var b = 0u; b < bs; b++) {
+        scratch[ab + u * BS + b] = act(L_ACT[l], scratch[znb + u * BS + b]);
+      }
+    }
+  }
+}
+
+// Batch norm backward of layer l, one thread per unit: dγ, dβ into w_dgamma / w_dbeta, and DZ (which
+// holds dzn on entry) becomes the gradient of z.
+fn column_backward(l: u32, r: u32, t: u32, bs: u32) {
+  let N = L_N[l];
+  let fb = f32(bs);
+  for (var n = t; n < N; n += WG) {
+    let u = L_UOFF[l] + n;
+    let mu = w_mean[u];
+    let is = w_invstd[u];
+    var sdy = 0.0;
+    var sdyx = 0.0;
+    for (var b = 0u; b < bs; b++) {
+      let g = scratch[dzb + u * BS + b];
+      sdy += g;
+      sdyx += g * ((scratch[zb + u * BS + b] - mu) * is);
+    }
+    w_dbeta[u] = sdy;
+    w_dgamma[u] = sdyx;
+    let kk = params[L_PG[l] + r * N + n] * is / fb;
+    for (var b = 0u; b < bs; b++) {
+      let o = u * BS + b;
+      scratch[dzb + o] = kk * (fb * scratch[dzb + o] - sdy - ((scratch[zb + o] - mu) * is) * sdyx);
+    }
+  }
+}
+
+// Softmax cross-entropy of each own sample's logits (Z of the output layer): DZ = (softmax − onehot)/bs.
+fn softmax_loss(r: u32, t: u32, start: u32, bs: u32) {
+  let fb = f32(bs);
+  let lo = L_UOFF[NL - 1u];
+  for (var b = t; b < bs; b += WG) {
+    let o = lo * BS + b;
+    var mx = scratch[zb + o];
+    for (var c = 1u; c < C; c++) { mx = max(mx, scratch[zb + o + c * BS]); }
+    var sum = 0.0;
+    for (var c = 0u; c < C; c++) { sum += exp(scratch[zb + o + c * BS] - mx); }
+    let label = y[epoch_data[p.n_steps + r * p.n_train + start + b]];
+    for (var c = 0u; c < C; c++) {
+      let prob = exp(scratch[zb + o + c * BS] - mx) / sum;
+      scratch[dzb + o + c * BS] = (prob - select(0.0, 1.0, c == label)) / fb;
+    }
+  }
+}
+
+@compute @workgroup_size(WG, 1, 1)
+fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
+  let t = lid.x;
+  let r = wid.x;
+  let base = r * (4u * BS * S + WG * PW);
+  zb = base;
+  znb = base + BS * S;
+  ab = base + 2u * BS * S;
+  dzb = base + 3u * BS * S;
+  let partial = base + 4u * BS * S;
+  var bad = status[r * WG + t];
+
+  for (var s = p.s0; s < p.s0 + p.ns; s++) {
+    let start = s * BS;
+    let bs = min(BS, p.n_train - start);
+    let fb = f32(bs);
+
+    load_weights(r); // sign(W) for binary layers
+    zero_grads();
+    train_samples(r, t, start, bs);
+
+    // ---- update: gradients summed over threads in order, then Adam / SGD ----
+    store_partials(partial + t * PW);
+    sync();
+    let alpha = bitcast<f32>(epoch_data[s]);
+    var ok = true;
+    for (var l = 0u; l < NL; l++) {
+      let N = L_N[l];
+      let nk = N * L_K[l];
+      let clip = L_BIN[l] == 1u;
+      for (var i = t; i < nk; i += WG) {
+        var g = 0.0;
+        for (var u = 0u; u < WG; u++) { g += scratch[partial + u * PW + L_WOFF[l] + i]; }
+        ok = update(L_PW[l] + r * nk + i, g, alpha, clip) && ok;
+      }
+      for (var n = t; n < N; n += WG) {
+        if (L_BOFF[l] != NONE) {
+          var g = 0.0;
+          for (var u = 0u; u < WG; u++) { g += scratch[partial + u * PW + L_BOFF[l] + n]; }
+          ok = update(L_PB[l] + r * N + n, g, alpha, false) && ok;
+        }
+        if (L_BN[l] == 1u) {
+          let u = L_UOFF[l] + n;
+          ok = update(L_PG[l] + r * N + n, w_dgamma[u], alpha, false) && ok;
+          ok = update(L_PBE[l] + r * N + n, w_dbeta[u], alpha, false) && ok;
+        }
+      }
+    }
+    if (!ok && bad == 0u) { bad = p.step_base + s + 1u; }
+    sync();
+  }
+  status[r * WG + t] = bad;
+}

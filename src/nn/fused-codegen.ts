@@ -1,0 +1,233 @@
+/**
+ * The generated part of shaders/fused_train.wgsl: per layer, the forward and backward pass of ONE sample
+ * written out unrolled, with every weight, input and gradient at a constant index. SwiftShader (and a
+ * real GPU's compiler) then keeps them at fixed private offsets or in registers; the same loops with
+ * trip counts read from a table indexed private arrays dynamically and ran ~50× slower on SwiftShader.
+ *
+ * Sums keep the layered trainer's order: z = ((bias + x0·w0) + x1·w1) + …, da = (dz0·w0k + dz1·w1k) + ….
+ */
+import type { FusedLayout } from './fused-layout.ts';
+import { activationId } from './fused-layout.ts';
+import type { NetworkPlan } from './plan.ts';
+
+const f = (n: number) => `${n}u`;
+
+/** Statements that read layer l's input row of sample b into lets x0…x{K−1}. */
+function inputRow(plan: NetworkPlan, layout: FusedLayout, l: number): string[] {
+  const K = plan.layers[l].fanIn;
+  const out: string[] = [];
+  if (l === 0) {
+    out.push('  let xi = epoch_data[p.n_steps + r * p.n_train + start + b] * D;');
+    for (let k = 0; k < K; k++) out.push(`  let x${k} = x[xi + ${f(k)}];`);
+  } else {
+    const u = layout.layers[l - 1].unitOffset;
+    for (let k = 0; k < K; k++) out.push(`  let x${k} = scratch[ab + ${f((u + k) * layout.BS)} + b];`);
+  }
+  return out;
+}
+
+function forwardFn(plan: NetworkPlan, layout: FusedLayout, l: number): string {
+  const L = plan.layers[l];
+  const lay = layout.layers[l];
+  const { fanIn: K, width: N } = L;
+  const column = L.batchNorm || L.activation === 'magnitude_aware_sign';
+  const lines = [`fn forward_${l}(r: u32, b: u32, start: u32) {`, ...inputRow(plan, layout, l)];
+  const at = (n: number) => `${f((lay.unitOffset + n) * layout.BS)} + b`;
+  for (let n = 0; n < N; n++) {
+    const terms: string[] = lay.privateB >= 0 ? [`wp[${lay.privateB + n}]`] : [];
+    for (let k = 0; k < K; k++) terms.push(`x${k} * wp[${lay.privateW + n * K + k}]`);
+    lines.push(`  let z${n} = ${terms.join(' + ')};`);
+    lines.push(`  scratch[zb + ${at(n)}] = z${n};`);
+    if (!column) {
+      lines.push(`  scratch[znb + ${at(n)}] = z${n};`);
+      lines.push(`  scratch[ab + ${at(n)}] = act(${f(activationId(L))}, z${n});`);
+    }
+  }
+  lines.push('}');
+  return lines.join('\n');
+}
+
+function backwardFn(plan: NetworkPlan, layout: FusedLayout, l: number): string {
+  const L = plan.layers[l];
+  const lay = layout.layers[l];
+  const { fanIn: K, width: N } = L;
+  const lines = [`fn backward_${l}(r: u32, b: u32, start: u32) {`, ...inputRow(plan, layout, l)];
+  for (let n = 0; n < N; n++) {
+    lines.push(`  let d${n} = scratch[dzb + ${f((lay.unitOffset + n) * layout.BS)} + b];`);
+  }
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < K; k++) lines.push(`  gp[${lay.privateW + n * K + k}] += d${n} * x${k};`);
+    if (lay.privateB >= 0) lines.push(`  gp[${lay.privateB + n}] += d${n};`);
+  }
+  if (l > 0) {
+    const prev = plan.layers[l - 1];
+    const pu = layout.layers[l - 1].unitOffset;
+    const kind = activationId(prev);
+    for (let k = 0; k < K; k++) {
+      const po = `${f((pu + k) * layout.BS)} + b`;
+      const terms: string[] = [];
+      for (let n = 0; n < N; n++) terms.push(`d${n} * wp[${lay.privateW + n * K + k}]`);
+      const alpha = kind === 10 ? ` * w_alpha[${f(pu + k)}]` : '';
+      lines.push(
+        `  scratch[dzb + ${po}] = (${terms.join(' + ')}) * act_grad(${f(kind)}, scratch[znb + ${po}])${alpha};`,
+      );
+    }
+  }
+  lines.push('}');
+  return lines.join('\n');
+}
+
+/** The activation of kind `id` at z, written out for the two that cost a transcendental. */
+function activate(id: number, z: string): string {
+  if (id === 5) return `tanh(clamp(${z}, -10.0, 10.0))`;
+  return `act(${f(id)}, ${z})`;
+}
+
+/**
+ * The derivative at z, from the output h where that saves a transcendental: tanh' = 1 − h², σ' = h(1 − h)
+ * (the layered kernels compute both from exp(−|z|); the two agree to a few f32 ulps).
+ */
+function derivative(id: number, z: string, h: string): string {
+  if (id === 5) return `(1.0 - ${h} * ${h})`;
+  if (id === 7) return `(${h} * (1.0 - ${h}))`;
+  return `act_grad(${f(id)}, ${z})`;
+}
+
+/**
+ * A network without batch normalization or magnitude_aware_sign needs nothing from other samples: one
+ * function takes a sample through forward, loss and backward in registers, touching no scratch.
+ */
+function sampleFn(plan: NetworkPlan, layout: FusedLayout): string {
+  const lines = ['fn sample_all(r: u32, b: u32, start: u32, fb: f32) {', ...inputRow(plan, layout, 0)];
+  const last = plan.layers.length - 1;
+  const input = (l: number, k: number) => (l === 0 ? `x${k}` : `h${l - 1}_${k}`);
+  plan.layers.forEach((L, l) => {
+    const lay = layout.layers[l];
+    const { fanIn: K, width: N } = L;
+    for (let n = 0; n < N; n++) {
+      const terms: string[] = lay.privateB >= 0 ? [`wp[${lay.privateB + n}]`] : [];
+      for (let k = 0; k < K; k++) terms.push(`${input(l, k)} * wp[${lay.privateW + n * K + k}]`);
+      lines.push(`  let z${l}_${n} = ${terms.join(' + ')};`);
+      if (l < last) lines.push(`  let h${l}_${n} = ${activate(activationId(L), `z${l}_${n}`)};`);
+    }
+  });
+  const C = plan.classes;
+  const z = (c: number) => `z${last}_${c}`;
+  lines.push(`  var mx = ${z(0)};`);
+  for (let c = 1; c < C; c++) lines.push(`  mx = max(mx, ${z(c)});`);
+  for (let c = 0; c < C; c++) lines.push(`  let e${c} = exp(${z(c)} - mx);`);
+  lines.push(`  let sum = ${Array.from({ length: C }, (_, c) => `e${c}`).join(' + ')};`);
+  lines.push('  let label = y[epoch_data[p.n_steps + r * p.n_train + start + b]];');
+  for (let c = 0; c < C; c++) {
+    lines.push(`  let d${last}_${c} = (e${c} / sum - select(0.0, 1.0, label == ${f(c)})) / fb;`);
+  }
+  for (let l = last; l >= 0; l--) {
+    const L = plan.layers[l];
+    const lay = layout.layers[l];
+    const { fanIn: K, width: N } = L;
+    for (let n = 0; n < N; n++) {
+      for (let k = 0; k < K; k++)
+        lines.push(`  gp[${lay.privateW + n * K + k}] += d${l}_${n} * ${input(l, k)};`);
+      if (lay.privateB >= 0) lines.push(`  gp[${lay.privateB + n}] += d${l}_${n};`);
+    }
+    if (l === 0) break;
+    const kind = activationId(plan.layers[l - 1]);
+    for (let k = 0; k < K; k++) {
+      const terms: string[] = [];
+      for (let n = 0; n < N; n++) terms.push(`d${l}_${n} * wp[${lay.privateW + n * K + k}]`);
+      const grad = derivative(kind, `z${l - 1}_${k}`, `h${l - 1}_${k}`);
+      lines.push(`  let d${l - 1}_${k} = (${terms.join(' + ')}) * ${grad};`);
+    }
+  }
+  lines.push('}');
+  return lines.join('\n');
+}
+
+/** True when some layer needs statistics over the batch (a "column" phase between samples). */
+export function needsColumns(plan: NetworkPlan): boolean {
+  return plan.layers.some((l) => l.batchNorm || l.activation === 'magnitude_aware_sign');
+}
+
+/**
+ * train_samples(): forward, loss and backward of the step's samples, for the step loop in
+ * shaders/fused_train.wgsl. Without column phases, one register-only pass per sample; with them,
+ * forward() and backward() layer by layer through the scratch, the columns in between.
+ */
+export function fusedPasses(plan: NetworkPlan, layout: FusedLayout): string {
+  return `${privateCopies(plan, layout)}\n${trainSamples(plan, layout)}`;
+}
+
+/**
+ * load_weights(), zero_grads() and store_partials(), unrolled: with every index into wp and gp a
+ * constant, the compiler can keep them at fixed offsets (a dynamic index anywhere makes every access
+ * one per lane on SwiftShader).
+ */
+function privateCopies(plan: NetworkPlan, layout: FusedLayout): string {
+  const load = ['fn load_weights(r: u32) {'];
+  plan.layers.forEach((L, l) => {
+    const lay = layout.layers[l];
+    const NK = L.width * L.fanIn;
+    load.push(`  let w${l} = ${f(lay.w.offset)} + r * ${f(NK)};`);
+    for (let i = 0; i < NK; i++) {
+      load.push(
+        L.binaryWeights
+          ? `  wp[${lay.privateW + i}] = select(-1.0, 1.0, params[w${l} + ${f(i)}] >= 0.0);`
+          : `  wp[${lay.privateW + i}] = params[w${l} + ${f(i)}];`,
+      );
+    }
+    if (lay.bias) {
+      load.push(`  let b${l} = ${f(lay.bias.offset)} + r * ${f(L.width)};`);
+      for (let n = 0; n < L.width; n++) load.push(`  wp[${lay.privateB + n}] = params[b${l} + ${f(n)}];`);
+    }
+  });
+  load.push('}');
+  const PW = layout.PW;
+  const zero = ['fn zero_grads() {', ...Array.from({ length: PW }, (_, i) => `  gp[${i}] = 0.0;`), '}'];
+  const store = [
+    'fn store_partials(at: u32) {',
+    ...Array.from({ length: PW }, (_, i) => `  scratch[at + ${f(i)}] = gp[${i}];`),
+    '}',
+  ];
+  return [load, zero, store].map((x) => x.join('\n')).join('\n\n');
+}
+
+function trainSamples(plan: NetworkPlan, layout: FusedLayout): string {
+  if (!needsColumns(plan)) {
+    return `${sampleFn(plan, layout)}
+
+fn train_samples(r: u32, t: u32, start: u32, bs: u32) {
+  let fb = f32(bs);
+  for (var b = t; b < bs; b += WG) { sample_all(r, b, start, fb); }
+}
+`;
+  }
+  return `${layerPasses(plan, layout)}
+fn train_samples(r: u32, t: u32, start: u32, bs: u32) {
+  forward(r, t, start, bs);
+  softmax_loss(r, t, start, bs);
+  backward(r, t, start, bs);
+}
+`;
+}
+
+function layerPasses(plan: NetworkPlan, layout: FusedLayout): string {
+  const fns: string[] = [];
+  const fwd: string[] = ['fn forward(r: u32, t: u32, start: u32, bs: u32) {'];
+  plan.layers.forEach((L, l) => {
+    fns.push(forwardFn(plan, layout, l), backwardFn(plan, layout, l));
+    fwd.push(`  for (var b = t; b < bs; b += WG) { forward_${l}(r, b, start); }`);
+    if (L.batchNorm || L.activation === 'magnitude_aware_sign') {
+      fwd.push(`  sync();\n  column_forward(${f(l)}, r, t, bs);\n  sync();`);
+    }
+  });
+  fwd.push('}');
+  const bwd: string[] = ['fn backward(r: u32, t: u32, start: u32, bs: u32) {'];
+  for (let l = plan.layers.length - 1; l >= 0; l--) {
+    bwd.push(`  for (var b = t; b < bs; b += WG) { backward_${l}(r, b, start); }`);
+    if (l > 0 && plan.layers[l - 1].batchNorm) {
+      bwd.push(`  sync();\n  column_backward(${f(l - 1)}, r, t, bs);\n  sync();`);
+    }
+  }
+  bwd.push('}');
+  return [...fns, fwd.join('\n'), bwd.join('\n'), ''].join('\n\n');
+}
