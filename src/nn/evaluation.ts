@@ -37,6 +37,8 @@ export interface EpochMetrics {
   info?: InfoEstimate[][];
   /** [float hidden layer][R]: the KDE upper bound, when enabled (null for binary layers). */
   kde?: (KdeEstimate[] | null)[];
+  /** The extra estimators, by name: [hidden layer][R] (null for binary layers), when asked for. */
+  estimates?: Record<string, ({ ixt: number; ity: number }[] | null)[]>;
 }
 
 /** A trainer's forward pass over one chunk of a set, in evaluation mode. */
@@ -89,6 +91,8 @@ export interface EvaluationHook {
   readEncoded(): Promise<InfoEstimate[][]>;
   /** Anything estimated in a submit of its own after the evaluation (the KDE bound), else undefined. */
   readAfter(): Promise<(KdeEstimate[] | null)[] | undefined>;
+  /** After readAfter: the extra estimators' results by name, [hidden layer][R] (null for binary layers). */
+  readExtras?(): Promise<Record<string, ({ ixt: number; ity: number }[] | null)[]>>;
 }
 
 /** Rows per evaluation chunk: enough to amortise dispatches, small enough to keep buffers near 16 MiB. */
@@ -206,6 +210,8 @@ export class Evaluation {
       metrics.info = await info;
       const kde = await this.hook.readAfter();
       if (kde) metrics.kde = kde;
+      const extras = await this.hook.readExtras?.();
+      if (extras && Object.keys(extras).length) metrics.estimates = extras;
     }
     return metrics;
   }

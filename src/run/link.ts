@@ -55,6 +55,14 @@ const bool = (key: string, ...path: string[]): Field => ({
   },
 });
 
+/** A comma-separated list of words; absent and empty are the same (the default). */
+const list = (key: string, ...path: string[]): Field => ({
+  key,
+  path,
+  format: (v) => (Array.isArray(v) ? v.join(',') : ''),
+  parse: (s) => (s === '' ? [] : s.split(',')),
+});
+
 const LAYER_RE = /^(\d+)-(bin|float)(-bn)?-([a-z_]+)$/;
 
 const layers: Field = {
@@ -114,6 +122,7 @@ export const LINK_FIELDS: readonly Field[] = [
   bool('mm', 'estimator', 'millerMadow'),
   bool('kde', 'estimator', 'kde'),
   num('kdevar', 'estimator', 'kdeVariance'),
+  list('estimators', 'estimator', 'estimators'),
   word('log', 'log', 'schedule'),
   num('logk', 'log', 'every'),
   num('logpoints', 'log', 'points'),

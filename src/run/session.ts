@@ -132,6 +132,18 @@ export class TrainingSession {
         ity: Array.from({ length: R }, () => []),
       };
     }
+    if (config.estimator.estimators?.length) {
+      const R = config.replicas;
+      record.info.estimates = {};
+      for (const name of config.estimator.estimators) {
+        const kdeN = Math.min(KDE_MAX_SAMPLES, estimationSize(record));
+        record.info.estimates[name] = {
+          ...(name.startsWith('kde') ? { n: kdeN } : {}),
+          ixt: Array.from({ length: R }, () => []),
+          ity: Array.from({ length: R }, () => []),
+        };
+      }
+    }
     return new TrainingSession(gpu, config, prepared, trainer, record, extraLogged);
   }
 
@@ -246,6 +258,12 @@ export class TrainingSession {
       if (info.kde && m.kde) {
         info.kde.ixt[r].push(m.kde.map((layer) => (layer ? layer[r].ixt : null)));
         info.kde.ity[r].push(m.kde.map((layer) => (layer ? layer[r].ity : null)));
+      }
+      for (const [name, x] of Object.entries(info.estimates ?? {})) {
+        // Binary layers (null) and an estimator the trainer did not compute (no float layer) are null.
+        const got = m.estimates?.[name] ?? est.map(() => null);
+        x.ixt[r].push(got.map((layer) => (layer ? layer[r].ixt : null)));
+        x.ity[r].push(got.map((layer) => (layer ? layer[r].ity : null)));
       }
     }
   }
