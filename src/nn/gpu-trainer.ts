@@ -24,6 +24,7 @@ import type { EstimatorSettings } from '../info/settings.ts';
 import { ADAM_PARAMS_ALPHA_OFFSET, adamStepSize } from '../kernels/adam_update/kernel.ts';
 import { GatherParams, prepareGatherRows } from '../kernels/gather_rows/kernel.ts';
 import { type BatchSlice, epochBatches, epochOrder } from './batches.ts';
+import { calibrateBatchNorm } from './bn-calibration.ts';
 import { Estimation, type EstimationOptions } from './estimation.ts';
 import { type EpochMetrics, Evaluation, evalChunkRows } from './evaluation.ts';
 import type { LayerParams } from './init.ts';
@@ -165,6 +166,7 @@ export class GpuTrainer {
           correctRows: acts.correct,
           outputs: acts.layers.map((a) => a.out),
           pre: acts.layers.map((a) => a.zn),
+          z: acts.layers.map((a) => a.z),
         };
       },
       prelude: this.weightOps,
@@ -231,30 +233,11 @@ export class GpuTrainer {
   async trainEpoch(epoch: number): Promise<EpochMetrics>;
   async trainEpoch(epoch: number, evaluate: false): Promise<null>;
   async trainEpoch(epoch: number, evaluate = true): Promise<EpochMetrics | null> {
-    const { gpu, R, pool } = this;
-    const o = this.config.optimizer;
-    const order = epochOrder(this.config.seed, R, epoch - 1, this.nTrain);
-    gpu.device.queue.writeBuffer(pool.raw(this.order), 0, order.buffer, order.byteOffset, order.byteLength);
-    const alphas = Float32Array.from(this.batches, (_, s) =>
-      o.name === 'adam'
-        ? adamStepSize({ lr: o.lr, t: this.step + s + 1, beta1: o.beta1, beta2: o.beta2, eps: o.eps })
-        : 0,
-    );
-    gpu.device.queue.writeBuffer(this.alphaTable, 0, alphas.buffer, alphas.byteOffset, alphas.byteLength);
+    const { gpu } = this;
+    this.prepareEpoch(epoch);
     await submitSliced(gpu, `epoch ${epoch}`, async (enc, pause) => {
-      for (const [s, batch] of this.batches.entries()) {
-        const t = this.trainSteps.find((x) => x.rows === batch.size)!;
-        enc.copyBufferToBuffer(this.offsetTable, s * 4, t.gather.params, GATHER_OFFSET, 4);
-        if (o.name === 'adam') {
-          for (const u of this.updateOps)
-            enc.copyBufferToBuffer(this.alphaTable, s * 4, u.params!, ADAM_PARAMS_ALPHA_OFFSET, 4);
-        }
-        const pass = enc.beginComputePass({ label: `epoch ${epoch} step ${s + 1}` });
-        t.gather.encode(pass);
-        for (const op of this.weightOps) op.encode(pass);
-        for (const op of t.ops) op.encode(pass);
-        for (const op of this.updateOps) op.encode(pass);
-        pass.end();
+      for (const s of this.batches.keys()) {
+        this.encodeStep(enc, epoch, s);
         await pause();
       }
       if (evaluate) this.evaluation.encode(enc, true);
@@ -265,6 +248,76 @@ export class GpuTrainer {
       return null;
     }
     return this.evaluation.read();
+  }
+
+  /** Minibatch steps per epoch. */
+  get stepsPerEpoch(): number {
+    return this.batches.length;
+  }
+
+  /**
+   * Trains one epoch, evaluating after every `every` minibatch steps (step-level logging, e.g. MNIST's
+   * first epoch, where most of the fitting happens): the same steps as trainEpoch, cut into submits at
+   * the evaluations. The epoch's last step is evaluated only with `atEnd`. Returns each evaluation with
+   * the number of steps of this epoch done before it.
+   */
+  async trainEpochSteps(
+    epoch: number,
+    every: number,
+    atEnd: boolean,
+  ): Promise<{ step: number; metrics: EpochMetrics }[]> {
+    const { gpu } = this;
+    const S = this.batches.length;
+    this.prepareEpoch(epoch);
+    const out: { step: number; metrics: EpochMetrics }[] = [];
+    for (let from = 0; from < S; ) {
+      const to = Math.min(S, from + Math.max(1, every));
+      const evaluate = to < S || atEnd;
+      await submitSliced(gpu, `epoch ${epoch} steps ${from + 1}–${to}`, async (enc, pause) => {
+        for (let s = from; s < to; s++) {
+          this.encodeStep(enc, epoch, s);
+          await pause();
+        }
+        if (evaluate) this.evaluation.encode(enc, true);
+      });
+      if (evaluate) out.push({ step: to, metrics: await this.evaluation.read() });
+      else await gpu.device.queue.onSubmittedWorkDone();
+      from = to;
+    }
+    this.step += S;
+    return out;
+  }
+
+  /** Writes the epoch's sample order and Adam step sizes (`this.step` is the step before the epoch). */
+  private prepareEpoch(epoch: number): void {
+    const { gpu, R, pool } = this;
+    const o = this.config.optimizer;
+    const order = epochOrder(this.config.seed, R, epoch - 1, this.nTrain);
+    gpu.device.queue.writeBuffer(pool.raw(this.order), 0, order.buffer, order.byteOffset, order.byteLength);
+    const alphas = Float32Array.from(this.batches, (_, s) =>
+      o.name === 'adam'
+        ? adamStepSize({ lr: o.lr, t: this.step + s + 1, beta1: o.beta1, beta2: o.beta2, eps: o.eps })
+        : 0,
+    );
+    gpu.device.queue.writeBuffer(this.alphaTable, 0, alphas.buffer, alphas.byteOffset, alphas.byteLength);
+  }
+
+  /** One minibatch step (index s of the epoch): gather, forward, backward, update. */
+  private encodeStep(enc: GPUCommandEncoder, epoch: number, s: number): void {
+    const o = this.config.optimizer;
+    const batch = this.batches[s];
+    const t = this.trainSteps.find((x) => x.rows === batch.size)!;
+    enc.copyBufferToBuffer(this.offsetTable, s * 4, t.gather.params, GATHER_OFFSET, 4);
+    if (o.name === 'adam') {
+      for (const u of this.updateOps)
+        enc.copyBufferToBuffer(this.alphaTable, s * 4, u.params!, ADAM_PARAMS_ALPHA_OFFSET, 4);
+    }
+    const pass = enc.beginComputePass({ label: `epoch ${epoch} step ${s + 1}` });
+    t.gather.encode(pass);
+    for (const op of this.weightOps) op.encode(pass);
+    for (const op of t.ops) op.encode(pass);
+    for (const op of this.updateOps) op.encode(pass);
+    pass.end();
   }
 
   /**
@@ -284,8 +337,15 @@ export class GpuTrainer {
     await Estimation.attach(this.gpu, this.pool, this.evaluation, settings, set, options);
   }
 
+  /** Batch-norm running statistics from the training set (nn/bn-calibration.ts); returns the layers calibrated. */
+  calibrateBatchNorm(): Promise<number> {
+    return calibrateBatchNorm(this.gpu, this.pool, this.layers, this.R, () =>
+      this.evaluation.layerOutputs('train', 'z'),
+    );
+  }
+
   /** Every layer's output (or pre-activation) over a set, in evaluation mode: nn/evaluation.ts layerOutputs. */
-  layerOutputs(set: 'train' | 'test', what: 'out' | 'pre' = 'out'): Promise<Float32Array[]> {
+  layerOutputs(set: 'train' | 'test', what: 'out' | 'pre' | 'z' = 'out'): Promise<Float32Array[]> {
     return this.evaluation.layerOutputs(set, what);
   }
 

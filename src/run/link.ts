@@ -105,6 +105,7 @@ export const LINK_FIELDS: readonly Field[] = [
   layers,
   word('out', 'network', 'outputWeights'),
   word('init', 'network', 'init'),
+  bool('bncal', 'network', 'calibrateBatchNorm'),
   word('opt', 'optimizer', 'name'),
   num('lr', 'optimizer', 'lr'),
   num('beta1', 'optimizer', 'beta1'),
@@ -126,6 +127,8 @@ export const LINK_FIELDS: readonly Field[] = [
   word('log', 'log', 'schedule'),
   num('logk', 'log', 'every'),
   num('logpoints', 'log', 'points'),
+  num('logsteps', 'log', 'steps'),
+  num('logstepepochs', 'log', 'stepEpochs'),
 ];
 
 function get(obj: unknown, path: Path): unknown {

@@ -155,6 +155,7 @@ export class TrainingSession {
   /** Evaluates and logs epoch 0 (the initialisation). */
   async start(): Promise<EpochReport> {
     if (this.lastLogged >= 0) throw new Error('session already started');
+    if (this.config.network.calibrateBatchNorm && this.epoch === 0) await this.trainer.calibrateBatchNorm();
     return this.log(0, await this.trainer.evaluate());
   }
 
@@ -164,14 +165,27 @@ export class TrainingSession {
     if (this.done) throw new Error(`training is over (${this.record.status}, epoch ${this.epoch})`);
     const epoch = this.epoch + 1;
     const te = performance.now();
-    const m = this.logged.has(epoch)
-      ? await this.trainer.trainEpoch(epoch)
-      : await this.trainer.trainEpoch(epoch, false);
+    const { steps, stepEpochs = 1 } = this.config.log;
+    let m: EpochMetrics | null;
+    if (steps && epoch <= stepEpochs) {
+      // Step-level logging: the evaluations inside the epoch are logged at fractional epochs.
+      const S = this.trainer.stepsPerEpoch;
+      const evals = await this.trainer.trainEpochSteps(epoch, steps, this.logged.has(epoch));
+      m = null;
+      for (const { step, metrics } of evals) {
+        if (step === S) m = metrics;
+        else if (this.record.status === 'complete') this.log(epoch - 1 + step / S, metrics);
+      }
+    } else {
+      m = this.logged.has(epoch)
+        ? await this.trainer.trainEpoch(epoch)
+        : await this.trainer.trainEpoch(epoch, false);
+    }
     const ms = performance.now() - te;
     this.epochMs.push(ms);
     this.trainMs += ms;
     this.epoch = epoch;
-    if (!m) return this.report(null);
+    if (!m || this.record.status !== 'complete') return this.report(null);
     return this.log(epoch, m);
   }
 
