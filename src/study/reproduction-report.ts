@@ -101,7 +101,9 @@ function statisticHeadline(
       '',
     );
   const report = buildReport(groupExperiments(parsed));
-  out.push(...headlineMarkdown(report, '###'), '', ...robustnessTableMarkdown(report, '###'));
+  if (report.primary.comparisons.length === 0)
+    out.push('No dataset has both a BNN and a DNN among these records: nothing to compare.');
+  else out.push(...headlineMarkdown(report, '###'), '', ...robustnessTableMarkdown(report, '###'));
   return out;
 }
 
