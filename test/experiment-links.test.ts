@@ -49,7 +49,7 @@ describe('paper experiment links', () => {
     expect(keys.get('net')).toBe('10-float-relu,7-float-relu,5-float-relu,4-float-relu,3-float-relu');
     expect(keys.get('batch')).toBe('512');
     expect(keys.get('epochs')).toBe('8000');
-    expect(keys.get('replicas')).toBe('8');
+    expect(keys.get('replicas')).toBe('20');
     expect(keys.get('disc')).toBe('width');
     expect(keys.get('log')).toBe('idnn');
     const mnist = new URLSearchParams(

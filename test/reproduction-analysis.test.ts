@@ -186,6 +186,46 @@ describe('reproductionMarkdown', () => {
     expect(md).not.toMatch(/NaN|undefined/);
   });
 
+  it('opens with the pre-registered statistic and its robustness table, and flags records of an older protocol', () => {
+    const six = (kind: 'bnn' | 'dnn', path: number[]) => {
+      const hidden = kind === 'bnn' ? binaryHidden([4, 4]) : floatHidden([4, 4]);
+      const r = syntheticRecord({ replicas: 6, epochs: EPOCHS, hidden });
+      setLayer(r, 0, path, FIT);
+      return setLayer(r, 1, path, FIT);
+    };
+    const md = reproductionMarkdown({
+      quick: false,
+      parts: [{ command: 'npx bitplane reproduce', wall_s: 60, experiments: ['bits12-dnn-tanh'] }],
+      entries: [
+        {
+          experiment: exp('bits12-dnn-tanh'),
+          record: six('dnn', AFTER),
+          recordPath: 'reproduction/dnn.json',
+        },
+        {
+          experiment: exp('bits12-bnn-ste-sign'),
+          record: six('bnn', WHILE),
+          recordPath: 'reproduction/bnn.json',
+        },
+      ],
+    });
+    const at = (s: string) => md.indexOf(s);
+    expect(at('## The pre-registered statistic')).toBeGreaterThan(0);
+    expect(at('## The pre-registered statistic')).toBeLessThan(at('### Verdicts'));
+    expect(at('### Verdicts')).toBeLessThan(at('### Robustness table'));
+    expect(at('### Robustness table')).toBeLessThan(at('## How to read it'));
+    expect(at('## How to read it')).toBeLessThan(at('### 12-bit task, DNN, tanh'));
+    expect(md).toMatch(
+      /- bits12, BNN ste_sign 4-4 vs DNN tanh 4-4: supports the claim: S_BNN − S_DNN = \+0\.\d\d, 95 % CI \[\+0\.\d\d, \+\d\.\d\d\], permutation p = [\d.e-]+ \(exact\), 6 vs 6 replicas\./,
+    );
+    expect(md).toMatch(/\| primary \(θ 0\.9, .*\| \+0\.\d\d \[.*\] supports the claim \|/);
+    expect(md).toContain('> **Older records.** 2 of 2 records');
+    expect(md).toContain(
+      'bits12-bnn-ste-sign (6 replicas, not 20, no extra estimators, no batch-norm calibration)',
+    );
+    expect(md).not.toMatch(/NaN|undefined/);
+  });
+
   it('marks a quick run as no evidence', () => {
     const md = reproductionMarkdown({
       quick: true,

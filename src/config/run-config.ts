@@ -116,6 +116,12 @@ export const ConfigSchema = z.strictObject({
       /** The output layer is softmax + cross-entropy; only its weights can be binary. */
       outputWeights: z.enum(['float', 'binary']).default('float'),
       init: z.enum(INITS).default('idnn'),
+      /**
+       * Set the batch-norm running statistics from the training set before the epoch-0 evaluation
+       * (src/nn/bn-calibration.ts; docs/METHOD.md §5). Absent (off) in old configurations, so their
+       * records stay as they were; the study's experiments turn it on.
+       */
+      calibrateBatchNorm: z.boolean().optional(),
     })
     .prefault({}),
   optimizer: z
@@ -150,6 +156,13 @@ export const ConfigSchema = z.strictObject({
       schedule: z.enum(SCHEDULES).default('every'),
       every: positiveInt(1_000_000).default(1),
       points: positiveInt(100_000).default(400),
+      /**
+       * Step-level logging: also evaluate (and estimate) after every `steps` minibatch steps within the
+       * first `stepEpochs` epochs (default 1), recorded at fractional epochs e − 1 + s/S (S steps per
+       * epoch). Absent in old configurations.
+       */
+      steps: positiveInt(1_000_000).optional(),
+      stepEpochs: positiveInt(1_000_000).optional(),
     })
     .prefault({}),
 });

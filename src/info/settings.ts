@@ -41,6 +41,48 @@ export const MAX_WIDTH = 1e30;
 export const MIN_KDE_VARIANCE = 1e-12;
 export const MAX_KDE_VARIANCE = 1e4;
 
+/**
+ * The named extra estimators a run can record next to its primary one (docs/METHOD.md §3): IDNNs' 30 bins
+ * in [−1, 1], Saxe et al.'s width 0.07, 30 adaptive bins over each layer's range, and the KDE upper bound
+ * at noise variance 1e-3 and 1e-1.
+ */
+export const EXTRA_ESTIMATORS = ['bins30', 'width0.07', 'adaptive30', 'kde1e-3', 'kde1e-1'] as const;
+export type ExtraEstimatorName = (typeof EXTRA_ESTIMATORS)[number];
+
+/** What an extra estimator computes: binned codes under these settings, or the KDE bound at σ². */
+export type ExtraEstimator =
+  | {
+      name: ExtraEstimatorName;
+      kind: 'bins';
+      settings: EstimatorSettingsBase;
+    }
+  | { name: ExtraEstimatorName; kind: 'kde'; variance: number };
+
+export function extraEstimator(name: ExtraEstimatorName): ExtraEstimator {
+  const base = { bins: 30, lo: -1, hi: 1, width: 0.07 };
+  switch (name) {
+    case 'bins30':
+      return { name, kind: 'bins', settings: { ...base, discretization: 'fixed' } };
+    case 'width0.07':
+      return { name, kind: 'bins', settings: { ...base, discretization: 'width' } };
+    case 'adaptive30':
+      return { name, kind: 'bins', settings: { ...base, discretization: 'adaptive' } };
+    case 'kde1e-3':
+      return { name, kind: 'kde', variance: 1e-3 };
+    case 'kde1e-1':
+      return { name, kind: 'kde', variance: 1e-1 };
+  }
+}
+
+/** The coding part of the settings (an extra estimator keeps the run's Miller–Madow choice). */
+interface EstimatorSettingsBase {
+  discretization: Discretization;
+  bins: number;
+  lo: number;
+  hi: number;
+  width: number;
+}
+
 export const EstimatorSchema = z.strictObject({
   /** Float layers: 'fixed' bins over [lo, hi] (IDNNs), 'width' (Saxe's floor(t/width)), 'adaptive' (B bins over each layer's min–max). */
   discretization: z.enum(DISCRETIZATIONS).default('fixed'),
@@ -62,6 +104,12 @@ export const EstimatorSchema = z.strictObject({
   kde: z.boolean().default(false),
   /** The KDE's noise variance σ², bounded so that the estimate stays meaningful in f32 (see above). */
   kdeVariance: z.number().min(MIN_KDE_VARIANCE).max(MAX_KDE_VARIANCE).default(1e-3),
+  /**
+   * Extra estimators computed beside this one at every logged epoch (float layers only: a binary layer's
+   * exact codes are the same under every estimator). Absent in old configurations, so their records and
+   * links stay as they were.
+   */
+  estimators: z.array(z.enum(EXTRA_ESTIMATORS)).max(EXTRA_ESTIMATORS.length).optional(),
 });
 
 /** The estimator part of a run configuration. */

@@ -6,13 +6,20 @@
  * threshold 0.5); float layers the settings' bins. With `kde`, the KDE upper bound of every float hidden
  * layer over the first `kdeMax` samples, in a submit of its own after the evaluation.
  *
+ * The settings' `estimators` (src/info/settings.ts) add named estimators beside the primary one, over the
+ * float hidden layers only (a binary layer's exact codes are the same under every estimator): a binned one
+ * is one more layer estimator whose codes are written in the same chunks and counted in the same submit;
+ * a KDE one is one more KDE estimator over the same captured activations. `readExtras` returns them per
+ * hidden layer, null for binary layers.
+ *
  * Works for any trainer whose evaluation chunks give every layer's output (`EvalChunk.outputs`); the
  * hidden layers are the plan's layers with an activation, which come first.
  */
 import type { Gpu } from '../gpu/device.ts';
 import { submit } from '../gpu/submit.ts';
+import type { InfoEstimate } from '../info/entropy.ts';
 import type { KdeEstimate } from '../info/kde.ts';
-import { type EstimatorSettings, type LayerCoding, layerCoding } from '../info/settings.ts';
+import { type EstimatorSettings, extraEstimator, type LayerCoding, layerCoding } from '../info/settings.ts';
 import { createLayerEstimator, type LayerEstimator } from './estimator.ts';
 import type { EvalChunk, Evaluation, EvaluationHook } from './evaluation.ts';
 import { kbitLayerCoding } from './kbit-codes.ts';
@@ -32,9 +39,21 @@ export interface EstimationOptions {
 interface KdeState {
   /** Samples the bound is computed over: the first n of the estimation set. */
   n: number;
-  /** Per hidden layer: its activations over those samples, f32 [R, n, W], and the estimator; null for binary layers. */
-  layers: ({ acts: F32; estimator: KdeEstimator } | null)[];
+  /** The bounds computed: the primary one (name null) and the extra ones, in this order. */
+  slots: (string | null)[];
+  /** Per hidden layer: its activations over those samples, f32 [R, n, W], and one estimator per slot; null for binary layers. */
+  layers: ({ acts: F32; estimators: KdeEstimator[] } | null)[];
 }
+
+/** An extra binned estimator: its layer estimator over the float hidden layers (their indices). */
+interface ExtraBins {
+  name: string;
+  estimator: LayerEstimator;
+  layers: number[];
+}
+
+/** One estimator's I(X;T) and I(T;Y) per hidden layer and replica; null for binary layers. */
+export type ExtraEstimates = Record<string, ({ ixt: number; ity: number }[] | null)[]>;
 
 /**
  * How a hidden layer's activations become codes: exact sign patterns for quantizers, exact level indices
@@ -48,6 +67,8 @@ export function codingOf(settings: EstimatorSettings, l: LayerPlan): LayerCoding
 }
 
 export class Estimation implements EvaluationHook {
+  private pendingExtras?: Promise<InfoEstimate[][][]>;
+
   private constructor(
     private readonly gpu: Gpu,
     private readonly pool: TensorPool,
@@ -55,6 +76,7 @@ export class Estimation implements EvaluationHook {
     private readonly estimator: LayerEstimator,
     /** The chunks of the estimation set, in its order. */
     private readonly chunks: EvalChunk[],
+    private readonly extraBins: ExtraBins[],
     private readonly kde?: KdeState,
   ) {}
 
@@ -72,6 +94,8 @@ export class Estimation implements EvaluationHook {
     const chunks = evaluation.chunksOf(set);
     const labels = evaluation.labels(set);
     const hidden = plan.layers.filter((l) => l.activation !== null);
+    const floatLayers = hidden.flatMap((l, i) => (l.binaryOutput ? [] : [i]));
+    const extras = (settings.estimators ?? []).map(extraEstimator);
     const estimator = pool.own(
       await createLayerEstimator(gpu, {
         R,
@@ -82,6 +106,24 @@ export class Estimation implements EvaluationHook {
         millerMadow: settings.millerMadow,
       }),
     );
+    const extraBins: ExtraBins[] = [];
+    if (floatLayers.length) {
+      for (const x of extras) {
+        if (x.kind !== 'bins') continue;
+        const s = { ...settings, ...x.settings };
+        const est = pool.own(
+          await createLayerEstimator(gpu, {
+            R,
+            n: labels.length,
+            classes: plan.classes,
+            labels,
+            layers: floatLayers.map((i) => ({ width: hidden[i].width, coding: codingOf(s, hidden[i]) })),
+            millerMadow: settings.millerMadow,
+          }),
+        );
+        extraBins.push({ name: x.name, estimator: est, layers: floatLayers });
+      }
+    }
     let rowOffset = 0;
     for (const c of chunks) {
       for (const [i] of hidden.entries()) {
@@ -89,10 +131,25 @@ export class Estimation implements EvaluationHook {
         c.codes.push(ops.codes);
         if (ops.minmax) c.minmax.push(ops.minmax);
       }
+      for (const x of extraBins) {
+        for (const [j, i] of x.layers.entries()) {
+          const ops = await x.estimator.prepareChunk(j, c.outputs[i], rowOffset);
+          c.codes.push(ops.codes);
+          if (ops.minmax) c.minmax.push(ops.minmax);
+        }
+      }
       rowOffset += c.rows;
     }
+    const slots: (string | null)[] = [
+      ...(options.kde ? [null] : []),
+      ...(floatLayers.length ? extras.flatMap((x) => (x.kind === 'kde' ? [x.name] : [])) : []),
+    ];
+    const variances = [
+      ...(options.kde ? [options.kdeVariance ?? 1e-3] : []),
+      ...extras.flatMap((x) => (x.kind === 'kde' && floatLayers.length ? [x.variance] : [])),
+    ];
     let kde: KdeState | undefined;
-    if (options.kde) {
+    if (slots.length) {
       const n = Math.min(labels.length, options.kdeMax ?? KDE_MAX_SAMPLES);
       const layers: KdeState['layers'] = [];
       for (const l of hidden) {
@@ -101,47 +158,86 @@ export class Estimation implements EvaluationHook {
           continue;
         }
         const acts = pool.f32([R, n, l.width], `${l.name} activations for KDE`);
-        const estimator = pool.own(
-          await createKdeEstimator(gpu, {
-            acts,
-            labels: labels.subarray(0, n),
-            classes: plan.classes,
-            sigma2: options.kdeVariance ?? 1e-3,
-          }),
-        );
-        layers.push({ acts, estimator });
+        const estimators: KdeEstimator[] = [];
+        for (const sigma2 of variances) {
+          estimators.push(
+            pool.own(
+              await createKdeEstimator(gpu, {
+                acts,
+                labels: labels.subarray(0, n),
+                classes: plan.classes,
+                sigma2,
+              }),
+            ),
+          );
+        }
+        layers.push({ acts, estimators });
       }
-      kde = { n, layers };
+      kde = { n, slots, layers };
     }
-    const estimation = new Estimation(gpu, pool, evaluation, estimator, chunks, kde);
+    const estimation = new Estimation(gpu, pool, evaluation, estimator, chunks, extraBins, kde);
     evaluation.hook = estimation;
     return estimation;
   }
 
+  private get estimators(): LayerEstimator[] {
+    return [this.estimator, ...this.extraBins.map((x) => x.estimator)];
+  }
+
   encodeBefore(pass: GPUComputePassEncoder): void {
     // Adaptive bins need every layer's min and max over the whole estimation set before any code.
-    if (!this.estimator.needsMinMax) return;
+    if (!this.estimators.some((e) => e.needsMinMax)) return;
     for (const c of this.chunks) for (const op of [...c.forward, ...c.minmax]) op.encode(pass);
   }
 
   encodeAfter(pass: GPUComputePassEncoder): void {
-    for (const op of this.estimator.countOps) op.encode(pass);
+    for (const e of this.estimators) for (const op of e.countOps) op.encode(pass);
   }
 
   encodeReadback(enc: GPUCommandEncoder): void {
-    this.estimator.encodeReadback(enc);
+    for (const e of this.estimators) e.encodeReadback(enc);
   }
 
   readEncoded() {
+    if (this.extraBins.length) {
+      this.pendingExtras = Promise.all(this.extraBins.map((x) => x.estimator.readEncoded()));
+      this.pendingExtras.catch(() => {}); // awaited by readExtras
+    }
     return this.estimator.readEncoded();
   }
 
+  private kdeResult?: (KdeEstimate[] | null)[][];
+
   async readAfter(): Promise<(KdeEstimate[] | null)[] | undefined> {
-    return this.kde ? this.estimateKde(this.kde) : undefined;
+    this.kdeResult = this.kde ? await this.estimateKde(this.kde) : undefined;
+    const primary = this.kde?.slots.indexOf(null) ?? -1;
+    return primary >= 0 ? this.kdeResult?.[primary] : undefined;
   }
 
-  /** The KDE bound of every float hidden layer over the first n samples of the estimation set. */
-  private async estimateKde(kde: KdeState): Promise<(KdeEstimate[] | null)[]> {
+  /** After readAfter: the extra estimators' results, by name (empty when none were asked for). */
+  async readExtras(): Promise<ExtraEstimates> {
+    const out: ExtraEstimates = {};
+    const hidden = this.evaluation.source.plan.layers.filter((l) => l.activation !== null);
+    const bins = this.pendingExtras ? await this.pendingExtras : [];
+    this.pendingExtras = undefined;
+    this.extraBins.forEach((x, k) => {
+      const per: ExtraEstimates[string] = hidden.map(() => null);
+      x.layers.forEach((i, j) => {
+        per[i] = bins[k][j].map((e) => ({ ixt: e.ixt, ity: e.ity }));
+      });
+      out[x.name] = per;
+    });
+    this.kde?.slots.forEach((name, k) => {
+      if (name === null || !this.kdeResult) return;
+      out[name] = this.kdeResult[k].map((layer) =>
+        layer ? layer.map((e) => ({ ixt: e.ixt, ity: e.ity })) : null,
+      );
+    });
+    return out;
+  }
+
+  /** Every KDE bound (one per slot) of every float hidden layer over the first n samples of the estimation set. */
+  private async estimateKde(kde: KdeState): Promise<(KdeEstimate[] | null)[][]> {
     const { R, plan, prelude } = this.evaluation.source;
     const raw = (t: F32) => this.pool.raw(t);
     await submit(this.gpu, 'KDE estimate', (enc) => {
@@ -169,11 +265,13 @@ export class Estimation implements EvaluationHook {
         offset += rows;
       }
       const pass = enc.beginComputePass({ label: 'KDE pairwise sums' });
-      for (const k of kde.layers) if (k) for (const op of k.estimator.ops) op.encode(pass);
+      for (const k of kde.layers)
+        if (k) for (const e of k.estimators) for (const op of e.ops) op.encode(pass);
       pass.end();
     });
-    const out: (KdeEstimate[] | null)[] = [];
-    for (const k of kde.layers) out.push(k ? await k.estimator.read() : null);
+    const out: (KdeEstimate[] | null)[][] = kde.slots.map(() => []);
+    for (const [s] of kde.slots.entries())
+      for (const k of kde.layers) out[s].push(k ? await k.estimators[s].read() : null);
     return out;
   }
 }

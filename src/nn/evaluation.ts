@@ -37,6 +37,8 @@ export interface EpochMetrics {
   info?: InfoEstimate[][];
   /** [float hidden layer][R]: the KDE upper bound, when enabled (null for binary layers). */
   kde?: (KdeEstimate[] | null)[];
+  /** The extra estimators, by name: [hidden layer][R] (null for binary layers), when asked for. */
+  estimates?: Record<string, ({ ixt: number; ity: number }[] | null)[]>;
 }
 
 /** A trainer's forward pass over one chunk of a set, in evaluation mode. */
@@ -52,6 +54,8 @@ export interface ChunkForward {
   outputs: F32[];
   /** Every layer's values before its activation (after batch normalization), f32 [R, rows, W_l]. */
   pre: F32[];
+  /** Every layer's values before batch normalization (= pre without it), f32 [R, rows, W_l], where the trainer gives them. */
+  z?: F32[];
 }
 
 export interface EvaluationSource {
@@ -89,6 +93,8 @@ export interface EvaluationHook {
   readEncoded(): Promise<InfoEstimate[][]>;
   /** Anything estimated in a submit of its own after the evaluation (the KDE bound), else undefined. */
   readAfter(): Promise<(KdeEstimate[] | null)[] | undefined>;
+  /** After readAfter: the extra estimators' results by name, [hidden layer][R] (null for binary layers). */
+  readExtras?(): Promise<Record<string, ({ ixt: number; ity: number }[] | null)[]>>;
 }
 
 /** Rows per evaluation chunk: enough to amortise dispatches, small enough to keep buffers near 16 MiB. */
@@ -206,6 +212,8 @@ export class Evaluation {
       metrics.info = await info;
       const kde = await this.hook.readAfter();
       if (kde) metrics.kde = kde;
+      const extras = await this.hook.readExtras?.();
+      if (extras && Object.keys(extras).length) metrics.estimates = extras;
     }
     return metrics;
   }
@@ -219,9 +227,10 @@ export class Evaluation {
   /**
    * Every layer's output (activation; logits for the output layer) over the training or test set in
    * evaluation mode, as f32 [R, n, width] per layer, in the set's order. One submit and read-back per
-   * chunk. Pre-activations (`pre`) are the values before the activation (after batch normalization).
+   * chunk. Pre-activations (`pre`) are the values before the activation (after batch normalization);
+   * `z` the values before batch normalization.
    */
-  async layerOutputs(set: 'train' | 'test', what: 'out' | 'pre' = 'out'): Promise<Float32Array[]> {
+  async layerOutputs(set: 'train' | 'test', what: 'out' | 'pre' | 'z' = 'out'): Promise<Float32Array[]> {
     const { R, plan } = this.source;
     const n = this.source.labels[set].length;
     const outs = plan.layers.map((l) => new Float32Array(R * n * l.width));
@@ -234,7 +243,9 @@ export class Evaluation {
       });
       for (const [i, l] of plan.layers.entries()) {
         const N = l.width;
-        const got = await readTensor(this.gpu, (what === 'out' ? c.outputs : c.pre)[i] as Tensor<'f32'>);
+        const from = what === 'out' ? c.outputs : what === 'pre' ? c.pre : c.z;
+        if (!from) throw new Error('this trainer does not give the values before batch normalization');
+        const got = await readTensor(this.gpu, from[i] as Tensor<'f32'>);
         for (let r = 0; r < R; r++)
           outs[i].set(got.subarray(r * c.rows * N, (r + 1) * c.rows * N), (r * n + c.start) * N);
       }

@@ -19,11 +19,11 @@ import type { RunConfig } from '../config/run-config.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { PreparedOp } from '../gpu/kernel.ts';
 import { submit, submitSliced } from '../gpu/submit.ts';
-import { readTensor } from '../gpu/tensor.ts';
 import type { EstimatorSettings } from '../info/settings.ts';
 import { ADAM_PARAMS_ALPHA_OFFSET, adamStepSize } from '../kernels/adam_update/kernel.ts';
 import { GatherParams, prepareGatherRows } from '../kernels/gather_rows/kernel.ts';
 import { type BatchSlice, epochBatches, epochOrder } from './batches.ts';
+import { calibrateBatchNorm } from './bn-calibration.ts';
 import { Estimation, type EstimationOptions } from './estimation.ts';
 import { type EpochMetrics, Evaluation, evalChunkRows } from './evaluation.ts';
 import type { LayerParams } from './init.ts';
@@ -32,7 +32,12 @@ import {
   allocActs,
   createLayerStates,
   type F32,
+  type LayerGradients,
   type LayerState,
+  layerParameterBuffers,
+  type ParameterBuffers,
+  readLayerGradients,
+  readLayerParams,
   TensorPool,
   type U32,
   viewActs,
@@ -165,6 +170,7 @@ export class GpuTrainer {
           correctRows: acts.correct,
           outputs: acts.layers.map((a) => a.out),
           pre: acts.layers.map((a) => a.zn),
+          z: acts.layers.map((a) => a.z),
         };
       },
       prelude: this.weightOps,
@@ -231,32 +237,11 @@ export class GpuTrainer {
   async trainEpoch(epoch: number): Promise<EpochMetrics>;
   async trainEpoch(epoch: number, evaluate: false): Promise<null>;
   async trainEpoch(epoch: number, evaluate = true): Promise<EpochMetrics | null> {
-    const { gpu, R, pool } = this;
-    const o = this.config.optimizer;
-    const order = epochOrder(this.config.seed, R, epoch - 1, this.nTrain);
-    gpu.device.queue.writeBuffer(pool.raw(this.order), 0, order.buffer, order.byteOffset, order.byteLength);
-    const alphas = Float32Array.from(this.batches, (_, s) =>
-      o.name !== 'sgd' // Adam, or Bop with Adam for the float parameters
-        ? adamStepSize({ lr: o.lr, t: this.step + s + 1, beta1: o.beta1, beta2: o.beta2, eps: o.eps })
-        : 0,
-    );
-    gpu.device.queue.writeBuffer(this.alphaTable, 0, alphas.buffer, alphas.byteOffset, alphas.byteLength);
+    const { gpu } = this;
+    this.prepareEpoch(epoch);
     await submitSliced(gpu, `epoch ${epoch}`, async (enc, pause) => {
-      for (const [s, batch] of this.batches.entries()) {
-        const t = this.trainSteps.find((x) => x.rows === batch.size)!;
-        enc.copyBufferToBuffer(this.offsetTable, s * 4, t.gather.params, GATHER_OFFSET, 4);
-        if (o.name !== 'sgd') {
-          for (const u of this.updateOps) {
-            if (u.params)
-              enc.copyBufferToBuffer(this.alphaTable, s * 4, u.params, ADAM_PARAMS_ALPHA_OFFSET, 4);
-          }
-        }
-        const pass = enc.beginComputePass({ label: `epoch ${epoch} step ${s + 1}` });
-        t.gather.encode(pass);
-        for (const op of this.weightOps) op.encode(pass);
-        for (const op of t.ops) op.encode(pass);
-        for (const op of this.updateOps) op.encode(pass);
-        pass.end();
+      for (const s of this.batches.keys()) {
+        this.encodeStep(enc, epoch, s);
         await pause();
       }
       if (evaluate) this.evaluation.encode(enc, true);
@@ -267,6 +252,78 @@ export class GpuTrainer {
       return null;
     }
     return this.evaluation.read();
+  }
+
+  /** Minibatch steps per epoch. */
+  get stepsPerEpoch(): number {
+    return this.batches.length;
+  }
+
+  /**
+   * Trains one epoch, evaluating after every `every` minibatch steps (step-level logging, e.g. MNIST's
+   * first epoch, where most of the fitting happens): the same steps as trainEpoch, cut into submits at
+   * the evaluations. The epoch's last step is evaluated only with `atEnd`. Returns each evaluation with
+   * the number of steps of this epoch done before it.
+   */
+  async trainEpochSteps(
+    epoch: number,
+    every: number,
+    atEnd: boolean,
+  ): Promise<{ step: number; metrics: EpochMetrics }[]> {
+    const { gpu } = this;
+    const S = this.batches.length;
+    this.prepareEpoch(epoch);
+    const out: { step: number; metrics: EpochMetrics }[] = [];
+    for (let from = 0; from < S; ) {
+      const to = Math.min(S, from + Math.max(1, every));
+      const evaluate = to < S || atEnd;
+      await submitSliced(gpu, `epoch ${epoch} steps ${from + 1}–${to}`, async (enc, pause) => {
+        for (let s = from; s < to; s++) {
+          this.encodeStep(enc, epoch, s);
+          await pause();
+        }
+        if (evaluate) this.evaluation.encode(enc, true);
+      });
+      if (evaluate) out.push({ step: to, metrics: await this.evaluation.read() });
+      else await gpu.device.queue.onSubmittedWorkDone();
+      from = to;
+    }
+    this.step += S;
+    return out;
+  }
+
+  /** Writes the epoch's sample order and Adam step sizes (`this.step` is the step before the epoch). */
+  private prepareEpoch(epoch: number): void {
+    const { gpu, R, pool } = this;
+    const o = this.config.optimizer;
+    const order = epochOrder(this.config.seed, R, epoch - 1, this.nTrain);
+    gpu.device.queue.writeBuffer(pool.raw(this.order), 0, order.buffer, order.byteOffset, order.byteLength);
+    const alphas = Float32Array.from(this.batches, (_, s) =>
+      o.name !== 'sgd' // Adam, or Bop with Adam for the float parameters
+        ? adamStepSize({ lr: o.lr, t: this.step + s + 1, beta1: o.beta1, beta2: o.beta2, eps: o.eps })
+        : 0,
+    );
+    gpu.device.queue.writeBuffer(this.alphaTable, 0, alphas.buffer, alphas.byteOffset, alphas.byteLength);
+  }
+
+  /** One minibatch step (index s of the epoch): gather, forward, backward, update. */
+  private encodeStep(enc: GPUCommandEncoder, epoch: number, s: number): void {
+    const o = this.config.optimizer;
+    const batch = this.batches[s];
+    const t = this.trainSteps.find((x) => x.rows === batch.size)!;
+    enc.copyBufferToBuffer(this.offsetTable, s * 4, t.gather.params, GATHER_OFFSET, 4);
+    if (o.name !== 'sgd') {
+      // Adam's updates take the step size; Bop's updates (binary weights) have no such field.
+      for (const u of this.updateOps) {
+        if (u.params) enc.copyBufferToBuffer(this.alphaTable, s * 4, u.params, ADAM_PARAMS_ALPHA_OFFSET, 4);
+      }
+    }
+    const pass = enc.beginComputePass({ label: `epoch ${epoch} step ${s + 1}` });
+    t.gather.encode(pass);
+    for (const op of this.weightOps) op.encode(pass);
+    for (const op of t.ops) op.encode(pass);
+    for (const op of this.updateOps) op.encode(pass);
+    pass.end();
   }
 
   /**
@@ -286,63 +343,34 @@ export class GpuTrainer {
     await Estimation.attach(this.gpu, this.pool, this.evaluation, settings, set, options);
   }
 
+  /** Batch-norm running statistics from the training set (nn/bn-calibration.ts); returns the layers calibrated. */
+  calibrateBatchNorm(): Promise<number> {
+    return calibrateBatchNorm(this.gpu, this.pool, this.layers, this.R, () =>
+      this.evaluation.layerOutputs('train', 'z'),
+    );
+  }
+
   /** Every layer's output (or pre-activation) over a set, in evaluation mode: nn/evaluation.ts layerOutputs. */
-  layerOutputs(set: 'train' | 'test', what: 'out' | 'pre' = 'out'): Promise<Float32Array[]> {
+  layerOutputs(set: 'train' | 'test', what: 'out' | 'pre' | 'z' = 'out'): Promise<Float32Array[]> {
     return this.evaluation.layerOutputs(set, what);
   }
 
   /** The gradients of the last training step (of the mean minibatch loss), per layer. */
-  async readGradients(): Promise<
-    { w: Float32Array; b?: Float32Array; gamma?: Float32Array; beta?: Float32Array }[]
-  > {
-    const read = async (t?: F32) => (t ? await readTensor(this.gpu, t) : undefined);
-    const out = [];
-    for (const s of this.layers) {
-      out.push({
-        w: (await read(s.dw))!,
-        b: await read(s.db),
-        gamma: await read(s.dgamma),
-        beta: await read(s.dbeta),
-      });
-    }
-    return out;
+  readGradients(): Promise<LayerGradients[]> {
+    return readLayerGradients(this.gpu, this.layers);
   }
 
   /**
-   * The parameter buffers of every layer (latent W [R, N, K]; bias, γ, β, running mean and variance
-   * [R, N]), for a trainer that trains them elsewhere and leaves evaluation and estimation to this one
-   * (src/nn/fused-trainer.ts copies its parameters into them).
+   * The parameter buffers of every layer, for a trainer that trains them elsewhere and leaves evaluation
+   * and estimation to this one (src/nn/fused-trainer.ts copies its parameters into them).
    */
-  parameterBuffers(): Partial<
-    Record<'w' | 'bias' | 'gamma' | 'beta' | 'runningMean' | 'runningVar', GPUBuffer>
-  >[] {
-    const buf = (t: F32) => this.gpu.root.unwrap(t.buffer);
-    const b = (t?: F32) => (t ? buf(t) : undefined);
-    return this.layers.map((s) => ({
-      w: buf(s.w),
-      bias: b(s.bias),
-      gamma: b(s.gamma),
-      beta: b(s.beta),
-      runningMean: b(s.runningMean),
-      runningVar: b(s.runningVar),
-    }));
+  parameterBuffers(): ParameterBuffers[] {
+    return layerParameterBuffers(this.gpu, this.layers);
   }
 
   /** The current parameters, for checks and exports. */
-  async readParams(): Promise<LayerParams[]> {
-    const read = async (t?: F32) => (t ? await readTensor(this.gpu, t) : undefined);
-    const out: LayerParams[] = [];
-    for (const s of this.layers) {
-      out.push({
-        weights: (await read(s.w))!,
-        bias: await read(s.bias),
-        gamma: await read(s.gamma),
-        beta: await read(s.beta),
-        runningMean: await read(s.runningMean),
-        runningVar: await read(s.runningVar),
-      });
-    }
-    return out;
+  readParams(): Promise<LayerParams[]> {
+    return readLayerParams(this.gpu, this.layers);
   }
 
   destroy(): void {

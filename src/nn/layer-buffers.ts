@@ -5,7 +5,7 @@
  * A `TensorPool` owns every buffer it makes, so a trainer frees them with one `destroy()`.
  */
 import type { Gpu } from '../gpu/device.ts';
-import { createTensor, type Tensor, viewTensor } from '../gpu/tensor.ts';
+import { createTensor, readTensor, type Tensor, viewTensor } from '../gpu/tensor.ts';
 import type { LayerParams } from './init.ts';
 import type { NetworkPlan } from './plan.ts';
 
@@ -211,4 +211,64 @@ export function viewActs(full: Acts, rows: number): Acts {
     correct: v(full.correct, true),
     dlogits: v(full.dlogits, true),
   };
+}
+
+/** A layer's gradients of the last training step (of the mean minibatch loss). */
+export interface LayerGradients {
+  w: Float32Array;
+  b?: Float32Array;
+  gamma?: Float32Array;
+  beta?: Float32Array;
+}
+
+const reader = (gpu: Gpu) => async (t?: Tensor<'f32'>) => (t ? await readTensor(gpu, t) : undefined);
+
+/** Every layer's gradients, read back (checks against the CPU reference). */
+export async function readLayerGradients(gpu: Gpu, layers: readonly LayerState[]): Promise<LayerGradients[]> {
+  const read = reader(gpu);
+  const out: LayerGradients[] = [];
+  for (const s of layers) {
+    out.push({
+      w: (await read(s.dw))!,
+      b: await read(s.db),
+      gamma: await read(s.dgamma),
+      beta: await read(s.dbeta),
+    });
+  }
+  return out;
+}
+
+/** Every layer's parameters, read back (checks and exports). */
+export async function readLayerParams(gpu: Gpu, layers: readonly LayerState[]): Promise<LayerParams[]> {
+  const read = reader(gpu);
+  const out: LayerParams[] = [];
+  for (const s of layers) {
+    out.push({
+      weights: (await read(s.w))!,
+      bias: await read(s.bias),
+      gamma: await read(s.gamma),
+      beta: await read(s.beta),
+      runningMean: await read(s.runningMean),
+      runningVar: await read(s.runningVar),
+    });
+  }
+  return out;
+}
+
+/** A layer's parameter buffers: latent W [R, N, K]; bias, γ, β, running mean and variance [R, N]. */
+export type ParameterBuffers = Partial<
+  Record<'w' | 'bias' | 'gamma' | 'beta' | 'runningMean' | 'runningVar', GPUBuffer>
+>;
+
+export function layerParameterBuffers(gpu: Gpu, layers: readonly LayerState[]): ParameterBuffers[] {
+  const buf = (t: Tensor<'f32'>) => gpu.root.unwrap(t.buffer);
+  const b = (t?: Tensor<'f32'>) => (t ? buf(t) : undefined);
+  return layers.map((s) => ({
+    w: buf(s.w),
+    bias: b(s.bias),
+    gamma: b(s.gamma),
+    beta: b(s.beta),
+    runningMean: b(s.runningMean),
+    runningVar: b(s.runningVar),
+  }));
 }

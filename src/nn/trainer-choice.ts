@@ -30,14 +30,16 @@ export function chooseTrainer(
   const misfit =
     config.optimizer.name === 'bop'
       ? 'the fused trainer has no Bop (it trains with Adam or SGD)'
-      : fusedMisfit(
-          plan,
-          config.replicas,
-          config.batchSize,
-          nTrain,
-          fusedWorkgroup(gpu.adapter.software),
-          gpu.device.limits.maxStorageBufferBindingSize,
-        );
+      : config.network.calibrateBatchNorm || config.log.steps
+        ? 'the fused trainer does not calibrate batch norm (bncal) or log at minibatch steps (logsteps)'
+        : fusedMisfit(
+            plan,
+            config.replicas,
+            config.batchSize,
+            nTrain,
+            fusedWorkgroup(gpu.adapter.software),
+            gpu.device.limits.maxStorageBufferBindingSize,
+          );
   if (config.trainer === 'fused') {
     if (misfit) throw new ConfigError([{ field: 'trainer', message: `"fused" does not fit: ${misfit}` }]);
     return { name: 'fused', reason: 'asked for (trainer=fused)' };

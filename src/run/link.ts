@@ -18,45 +18,9 @@ import {
   type RunConfig,
 } from '../config/run-config.ts';
 import { editDistance } from '../util/edit-distance.ts';
+import { bool, type Field, get, list, num, removePath, set, word } from './link-fields.ts';
 
 export const LINK_VERSION = 1;
-
-type Path = readonly string[];
-
-interface Field {
-  key: string;
-  path: Path;
-  format(v: unknown): string;
-  parse(s: string): unknown;
-}
-
-const num = (key: string, ...path: string[]): Field => ({
-  key,
-  path,
-  format: (v) => (Object.is(v, -0) ? '-0' : String(v)),
-  parse: (s) => {
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s)) throw new Error(`"${s}" is not a number`);
-    return Number(s);
-  },
-});
-
-const word = (key: string, ...path: string[]): Field => ({
-  key,
-  path,
-  format: (v) => String(v),
-  parse: (s) => s,
-});
-
-const bool = (key: string, ...path: string[]): Field => ({
-  key,
-  path,
-  format: (v) => (v ? '1' : '0'),
-  parse: (s) => {
-    if (s === '1' || s === 'true') return true;
-    if (s === '0' || s === 'false') return false;
-    throw new Error(`"${s}" is not 1 or 0`);
-  },
-});
 
 const LAYER_RE = /^(\d+)-(bin|float|tern|q2|q4|q8)(-bn)?-([a-z_0-9]+)$/;
 /** Link words of the weight kinds that are not spelled as in the configuration. */
@@ -115,6 +79,7 @@ export const LINK_FIELDS: readonly Field[] = [
   layers,
   word('out', 'network', 'outputWeights'),
   word('init', 'network', 'init'),
+  bool('bncal', 'network', 'calibrateBatchNorm'),
   word('opt', 'optimizer', 'name'),
   num('lr', 'optimizer', 'lr'),
   num('beta1', 'optimizer', 'beta1'),
@@ -135,20 +100,13 @@ export const LINK_FIELDS: readonly Field[] = [
   bool('mm', 'estimator', 'millerMadow'),
   bool('kde', 'estimator', 'kde'),
   num('kdevar', 'estimator', 'kdeVariance'),
+  list('estimators', 'estimator', 'estimators'),
   word('log', 'log', 'schedule'),
   num('logk', 'log', 'every'),
   num('logpoints', 'log', 'points'),
+  num('logsteps', 'log', 'steps'),
+  num('logstepepochs', 'log', 'stepEpochs'),
 ];
-
-function get(obj: unknown, path: Path): unknown {
-  return path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
-}
-
-function set(obj: Record<string, unknown>, path: Path, value: unknown): void {
-  let o = obj;
-  for (const k of path.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
-  o[path[path.length - 1]] = value;
-}
 
 /** The fragment (without '#') for a configuration; fields equal to their default are left out. */
 export function serializeLink(config: RunConfig): string {
@@ -386,9 +344,4 @@ function applyFieldByField(input: Record<string, unknown>, issues: LinkIssue[]):
     }
   }
   return defaultConfig();
-}
-
-function removePath(obj: Record<string, unknown>, path: Path): void {
-  const parent = get(obj, path.slice(0, -1)) as Record<string, unknown> | undefined;
-  if (parent) delete parent[path[path.length - 1]];
 }

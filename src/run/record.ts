@@ -100,6 +100,12 @@ export interface InfoRecord {
   occupied: number[][][];
   /** The KDE upper bound (float layers; null for binary ones), when enabled: over the first n samples. */
   kde?: { n: number; variance: number; ixt: (number | null)[][][]; ity: (number | null)[][][] };
+  /**
+   * The extra estimators of `estimator.estimators` (src/info/settings.ts), by name: [replica][logged
+   * epoch][layer], bits; null for binary layers, whose exact codes are the same under every estimator.
+   * `n` is given where the estimate is over fewer samples than `n` above (the KDE bounds).
+   */
+  estimates?: Record<string, { n?: number; ixt: (number | null)[][][]; ity: (number | null)[][][] }>;
 }
 
 export function emptyRecord(

@@ -157,6 +157,18 @@ export class TrainingSession {
         ity: Array.from({ length: R }, () => []),
       };
     }
+    if (config.estimator.estimators?.length) {
+      const R = config.replicas;
+      record.info.estimates = {};
+      for (const name of config.estimator.estimators) {
+        const kdeN = Math.min(KDE_MAX_SAMPLES, estimationSize(record));
+        record.info.estimates[name] = {
+          ...(name.startsWith('kde') ? { n: kdeN } : {}),
+          ixt: Array.from({ length: R }, () => []),
+          ity: Array.from({ length: R }, () => []),
+        };
+      }
+    }
     return new TrainingSession(gpu, config, prepared, trainer, record, extraLogged);
   }
 
@@ -168,6 +180,8 @@ export class TrainingSession {
   /** Evaluates and logs epoch 0 (the initialisation). */
   async start(): Promise<EpochReport> {
     if (this.lastLogged >= 0) throw new Error('session already started');
+    if (this.config.network.calibrateBatchNorm && this.epoch === 0)
+      await this.layeredOnly().calibrateBatchNorm();
     return this.log(0, await this.trainer.evaluate());
   }
 
@@ -177,14 +191,28 @@ export class TrainingSession {
     if (this.done) throw new Error(`training is over (${this.record.status}, epoch ${this.epoch})`);
     const epoch = this.epoch + 1;
     const te = performance.now();
-    const m = this.logged.has(epoch)
-      ? await this.trainer.trainEpoch(epoch)
-      : await this.trainer.trainEpoch(epoch, false);
+    const { steps, stepEpochs = 1 } = this.config.log;
+    let m: EpochMetrics | null;
+    if (steps && epoch <= stepEpochs) {
+      // Step-level logging: the evaluations inside the epoch are logged at fractional epochs.
+      const layered = this.layeredOnly();
+      const S = layered.stepsPerEpoch;
+      const evals = await layered.trainEpochSteps(epoch, steps, this.logged.has(epoch));
+      m = null;
+      for (const { step, metrics } of evals) {
+        if (step === S) m = metrics;
+        else if (this.record.status === 'complete') this.log(epoch - 1 + step / S, metrics);
+      }
+    } else {
+      m = this.logged.has(epoch)
+        ? await this.trainer.trainEpoch(epoch)
+        : await this.trainer.trainEpoch(epoch, false);
+    }
     const ms = performance.now() - te;
     this.epochMs.push(ms);
     this.trainMs += ms;
     this.epoch = epoch;
-    if (!m) return this.report(null);
+    if (!m || this.record.status !== 'complete') return this.report(null);
     return this.log(epoch, m);
   }
 
@@ -213,6 +241,13 @@ export class TrainingSession {
   }
 
   /** The trainer, for read-backs of layer outputs and parameters (dumps, checks). */
+  /** The trainer when it is the layered one: batch-norm calibration and step logging are its alone. */
+  private layeredOnly(): GpuTrainer {
+    if (this.trainer instanceof FusedTrainer)
+      throw new Error('internal: batch-norm calibration and step logging need the layered trainer');
+    return this.trainer;
+  }
+
   get gpuTrainer(): GpuTrainer {
     return this.trainer instanceof FusedTrainer ? this.trainer.layered : this.trainer;
   }
@@ -285,6 +320,12 @@ export class TrainingSession {
       if (info.kde && m.kde) {
         info.kde.ixt[r].push(m.kde.map((layer) => (layer && !nan ? layer[r].ixt : null)));
         info.kde.ity[r].push(m.kde.map((layer) => (layer && !nan ? layer[r].ity : null)));
+      }
+      for (const [name, x] of Object.entries(info.estimates ?? {})) {
+        // Binary layers (null) and an estimator the trainer did not compute (no float layer) are null.
+        const got = m.estimates?.[name] ?? est.map(() => null);
+        x.ixt[r].push(got.map((layer) => (layer ? layer[r].ixt : null)));
+        x.ity[r].push(got.map((layer) => (layer ? layer[r].ity : null)));
       }
     }
   }

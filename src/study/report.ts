@@ -121,6 +121,38 @@ function fitRows(xs: readonly ExperimentResult[]): string[] {
   return rows;
 }
 
+/**
+ * The headline: one verdict sentence per comparison (dataset, quantizer: S_BNN − S_DNN, CI, p), then which
+ * verdicts hold under every robustness variant and which change. Starts with a '## Verdicts' heading.
+ */
+export function headlineMarkdown(r: StudyReport, level = '##'): string[] {
+  const out: string[] = [`${level} Verdicts`, ''];
+  for (const c of r.primary.comparisons) out.push(`- ${verdictSentence(c)}`);
+  if (r.primary.comparisons.length === 0)
+    out.push('- No dataset has both a BNN and a DNN experiment: nothing to compare.');
+  out.push('', `${level} Robustness: which verdicts hold under every variant`, '');
+  for (const f of r.flips) {
+    const missing = f.notRecordedUnder.length ? ` (not recorded: ${f.notRecordedUnder.join('; ')})` : '';
+    out.push(
+      f.flipsUnder.length === 0
+        ? `- ${f.comparison}: **${f.primary}** under every variant${missing}.`
+        : `- ${f.comparison}: **${f.primary}** under the primary settings; changes under ${f.flipsUnder.join('; ')}${missing}.`,
+    );
+  }
+  return out;
+}
+
+/** The robustness table: one row per variant, S_BNN − S_DNN [95 % CI] and the verdict per comparison. */
+export function robustnessTableMarkdown(r: StudyReport, level = '##'): string[] {
+  const out = [`${level} Robustness table (S_BNN − S_DNN [95 % CI], verdict)`, ''];
+  const ids = r.primary.comparisons.map(comparisonId);
+  if (ids.length > 0) {
+    out.push(`| variant | ${ids.join(' | ')} |`, `|---|${ids.map(() => '---').join('|')}|`);
+    for (const row of r.robustness) out.push(`| ${row.name} | ${row.comparisons.map(cell).join(' | ')} |`);
+  }
+  return out;
+}
+
 export function renderMarkdown(r: StudyReport): string {
   const out: string[] = ['# Study: the pre-registered statistic (docs/METHOD.md §6)', ''];
   out.push(
@@ -130,19 +162,7 @@ export function renderMarkdown(r: StudyReport): string {
     `seed ${r.seed}. S_BNN − S_DNN > 0 means the BNN compresses more while fitting (the claim).`,
     '',
   );
-  out.push('## Verdicts', '');
-  for (const c of r.primary.comparisons) out.push(`- ${verdictSentence(c)}`);
-  if (r.primary.comparisons.length === 0)
-    out.push('- No dataset has both a BNN and a DNN experiment: nothing to compare.');
-  out.push('', '## Robustness: which verdicts hold under every variant', '');
-  for (const f of r.flips) {
-    const missing = f.notRecordedUnder.length ? ` (not recorded: ${f.notRecordedUnder.join('; ')})` : '';
-    out.push(
-      f.flipsUnder.length === 0
-        ? `- ${f.comparison}: **${f.primary}** under every variant${missing}.`
-        : `- ${f.comparison}: **${f.primary}** under the primary settings; changes under ${f.flipsUnder.join('; ')}${missing}.`,
-    );
-  }
+  out.push(...headlineMarkdown(r));
   out.push('', '## Per experiment and layer depth (primary settings)', '');
   out.push(...experimentRows(r.primary.experiments), '');
   out.push('Fitting (training accuracy, θ = 0.9):', '', ...fitRows(r.primary.experiments), '');
@@ -152,12 +172,7 @@ export function renderMarkdown(r: StudyReport): string {
     out.push(
       `| ${c.dataset} | ${c.bnn} | ${c.dnn} | ${c.diff === null ? '–' : `${signed(c.diff)} ${ci(c.ci, true)}`} | ${pOf(c)} | ${c.verdict} |`,
     );
-  out.push('', '## Robustness table (S_BNN − S_DNN [95 % CI], verdict)', '');
-  const ids = r.primary.comparisons.map(comparisonId);
-  if (ids.length > 0) {
-    out.push(`| variant | ${ids.join(' | ')} |`, `|---|${ids.map(() => '---').join('|')}|`);
-    for (const row of r.robustness) out.push(`| ${row.name} | ${row.comparisons.map(cell).join(' | ')} |`);
-  }
+  out.push('', ...robustnessTableMarkdown(r));
   out.push('', '## The old share measure (descriptive only)', '');
   out.push(
     'Of the compression bits of the smoothed I(X;T), the share in steps where the smoothed I(T;Y) rises; chance = the same',

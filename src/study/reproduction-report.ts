@@ -10,10 +10,15 @@
  * unreliable and left out of the verdict; a verdict that goes against the claim says so; experiments that
  * stopped early or did not run are listed as such. Pure: records in, Markdown out.
  */
+
+import { parseConfig } from '../config/run-config.ts';
 import type { CompressionTiming, Spread } from '../info/phases.ts';
 import { UNRELIABLE_SHARE } from '../info/reliability.ts';
-import { DATASET_TITLES, type Experiment } from '../run/experiments.ts';
+import { DATASET_TITLES, type Experiment, experimentConfig } from '../run/experiments.ts';
+import { serializeLink } from '../run/link.ts';
 import type { RunRecord } from '../run/record.ts';
+import { groupExperiments, parseRecord } from './records.ts';
+import { buildReport, headlineMarkdown, robustnessTableMarkdown } from './report.ts';
 import {
   analyzeRecord,
   datasetVerdict,
@@ -48,6 +53,58 @@ export interface ReproductionInput {
   notes?: string[];
   /** Why figures are missing, if they are. */
   figuresNote?: string;
+}
+
+/**
+ * The report's opening: the pre-registered statistic (docs/METHOD.md §6; src/study/report.ts) over the
+ * records that ran, per dataset and quantizer, with where the claim fails or is undecidable, and the
+ * robustness table. Records the study cannot read are named instead.
+ */
+function statisticHeadline(
+  entries: readonly (ReproductionEntry & { record: RunRecord })[],
+  quick: boolean,
+): string[] {
+  const out = [
+    '## The pre-registered statistic (docs/METHOD.md §6)',
+    '',
+    'Per replica, S = the share of each informative layer’s I(X;T) compression (smoothed, in bits) that happens before fitting ends',
+    '(the first logged epoch with 90 % of the training-accuracy gain), averaged over its layers. S_BNN − S_DNN > 0 is the claim',
+    '(the BNN compresses while it fits, the DNN after). 95 % CIs by percentile bootstrap over replicas; p by a permutation test.',
+    '`npx bitplane study <records…>` gives the full analysis for any set of records.',
+    '',
+  ];
+  const parsed = [];
+  for (const e of entries) {
+    try {
+      parsed.push(
+        parseRecord(JSON.parse(JSON.stringify(e.record)), e.recordPath ?? `${e.experiment.id}.json`),
+      );
+    } catch (err) {
+      out.push(`- ${e.experiment.id}: not in the statistic (${(err as Error).message}).`);
+    }
+  }
+  const stale = entries.flatMap((e) => {
+    const now = parseConfig(experimentConfig(e.experiment, quick));
+    if (e.record.link === serializeLink(now)) return [];
+    const c = e.record.config;
+    const what = [
+      c.replicas !== now.replicas ? `${c.replicas} replicas, not ${now.replicas}` : '',
+      !c.estimator.estimators?.length && now.estimator.estimators?.length ? 'no extra estimators' : '',
+      !c.network.calibrateBatchNorm && now.network.calibrateBatchNorm ? 'no batch-norm calibration' : '',
+      !c.log.steps && now.log.steps ? 'no step-level logging' : '',
+    ].filter(Boolean);
+    return [`${e.experiment.id} (${what.length ? what.join(', ') : 'other settings differ'})`];
+  });
+  if (stale.length)
+    out.push(
+      `> **Older records.** ${stale.length} of ${entries.length} records were made under an older protocol than the presets' (\`src/run/experiments.ts\`): ${stale.join('; ')}. Their numbers are what those runs measured; the current protocol's full run is described in docs/reproducing.md.`,
+      '',
+    );
+  const report = buildReport(groupExperiments(parsed));
+  if (report.primary.comparisons.length === 0)
+    out.push('No dataset has both a BNN and a DNN among these records: nothing to compare.');
+  else out.push(...headlineMarkdown(report, '###'), '', ...robustnessTableMarkdown(report, '###'));
+  return out;
 }
 
 const range = (s: Spread, digits = 0) =>
@@ -168,6 +225,13 @@ export function reproductionMarkdown(input: ReproductionInput): string {
       '',
     );
   }
+  out.push(
+    ...statisticHeadline(
+      done.map((a) => a.entry),
+      input.quick,
+    ),
+    '',
+  );
   const wall = input.parts.reduce((a, p) => a + p.wall_s, 0);
   const commands =
     input.parts.length === 1
