@@ -31,7 +31,7 @@
 // Memory (f32 unless said; R replicas, S = Σ widths, PW = the private weights and biases):
 //   params  [Σ blocks]: per layer, blocks [R, N·K] W, [R, N] bias?, γ?, β?, running mean?, running var?
 //           (the layered trainer's tensors back to back: each copies to/from one of its buffers)
-//   moments [2 · |params|]: Adam's m then v, the same layout
+//   moments [2 · NP]: Adam's m then v (at NP + i), the same layout; NP = |params| (the prelude's)
 //   scratch [R][4·BS·S + WG·PW]: Z, ZN, A, DZ as [S, BS] (unit u of layer l at L_UOFF[l] + n; the
 //           samples of a unit side by side, so the lanes' samples b, b+1, … are adjacent words), then
 //           the per-thread gradient partials [WG, PW]
@@ -139,13 +139,18 @@ fn act_grad(kind: u32, v: f32) -> f32 {
 }
 
 // Adam or SGD on one parameter (index i in params / moments), clipped when `clip`.
+// v lives at NP + i, NP the parameter count from the prelude, NOT arrayLength(&params): tensors are
+// allocated in whole vec4s, so the params buffer may be up to 3 floats longer than NP, and v of the last
+// parameters would then index past the end of moments. WebGPU clamps such an index into the buffer, onto
+// another parameter's v, of another replica's workgroup: two workgroups wrote one word and the winner
+// depended on thread timing, so runs differed (~1e-5 in the losses after a few epochs).
 fn update(i: u32, g: f32, alpha: f32, clip: bool) -> bool {
   var w = params[i];
   if (p.adam == 1u) {
     let m = p.beta1 * moments[i] + (1.0 - p.beta1) * g;
-    let v = p.beta2 * moments[arrayLength(&params) + i] + (1.0 - p.beta2) * (g * g);
+    let v = p.beta2 * moments[NP + i] + (1.0 - p.beta2) * (g * g);
     moments[i] = m;
-    moments[arrayLength(&params) + i] = v;
+    moments[NP + i] = v;
     w = w - alpha * m / (sqrt(v) + p.eps);
   } else {
     w = w - p.lr * g;

@@ -25,11 +25,12 @@ import { testGpu } from './gpu.ts';
  * Fixture name → link. Each runs in a few seconds on SwiftShader. The first three pin the layered trainer
  * (trainer=layered): their numbers are those recorded before the core was re-floored (only the link, the
  * configuration's `trainer` field and the record's `trainer` were added when the fused trainer came). The
- * fused trainer gets its fixture once its results are bit-reproducible (docs/fused-trainer.md).
+ * last guards the fused trainer, which the study's BNN gets by default.
  */
 const LINKS: Record<string, string> = {
   // The study's BNN (12-10-7-5-4-3-2, batch norm, ste_sign, Adam) on the 12-bit task: exact sign codes.
   'bnn-bits12': 'v=1&data=bits12&epochs=4&replicas=2&log=every&logk=2&seed=7&trainer=layered',
+  'bnn-bits12-fused': 'v=1&data=bits12&epochs=4&replicas=2&log=every&logk=2&seed=7',
   // A tanh DNN with fixed bins, Miller–Madow and the KDE bound, trained by SGD.
   'dnn-tanh-kde':
     'v=1&data=bits12&net=10-float-tanh,7-float-tanh,5-float-tanh&opt=sgd&lr=0.05&epochs=3&replicas=2&kde=1&mm=1&est=test&seed=3&trainer=layered',

@@ -37,8 +37,7 @@ options:
   --replicas R    override the number of replicas (seeds trained at once)
   --seed S        override the seed
   --trainer fused|layered|auto
-                  which GPU trainer (default auto: the layered one for now; fused is opt-in until it is
-                  bit-reproducible, docs/fused-trainer.md; the record's
+                  which GPU trainer (default auto: the fused one when the network fits it; the record's
                   "trainer" says which ran and why); fused on a network that does not fit exits 2
   --dump-activations EPOCHS
                   write every layer's activations over the estimation set at these epochs

@@ -44,15 +44,9 @@ export function chooseTrainer(
     if (misfit) throw new ConfigError([{ field: 'trainer', message: `"fused" does not fit: ${misfit}` }]);
     return { name: 'fused', reason: 'asked for (trainer=fused)' };
   }
-  // auto: the layered trainer for now. The fused trainer's results are not yet bit-reproducible from run to
-  // run (docs/fused-trainer.md, "Known problem"), and a link must reproduce its numbers: it is opt-in.
   return misfit
     ? { name: 'layered', reason: `the network does not fit the fused trainer: ${misfit}` }
-    : {
-        name: 'layered',
-        reason:
-          'the network fits the fused trainer, which is opt-in (trainer=fused) until it is bit-reproducible',
-      };
+    : { name: 'fused', reason: 'the network fits the fused trainer' };
 }
 
 /** The trainer of the choice, over the given data and initial parameters. */
