@@ -95,7 +95,8 @@ describe.skipIf(!hasApt)('gpu-pack.sh → gpu-run.sh → gpu-fold.mjs on SwiftSh
     expect(body).toMatch(/\| bench +\| `node bitplane bench --json --quick --peers tfjs` +\| \d+ +\| 0 +\|/);
     expect(body).toMatch(/\| gemm +\| v2 +\| M=N=K=64/);
     expect(body).toMatch(/\| DNN tanh +\| 1 +\| \d+ +\|/);
-    expect(body).toMatch(/bench-train \| {2}\| 0 \| not run \| skipped/);
+    // bench-train ran (its exit code), or was skipped for the budget that was left ("not run").
+    expect(body).toMatch(/\| bench-train +\|[^|]*\| *\d+ *\| *(-?\d+|not run) *\|/);
     const mtime = statSync(doc).mtimeMs;
     expect(sh('node', ['scripts/gpu-fold.mjs', out, '--doc', doc], 120).code).toBe(0);
     expect(readFileSync(doc, 'utf8')).toBe(after);
