@@ -44,6 +44,7 @@ describe('openRecord', () => {
     expect(refused({ ...json(), config: { ...json().config, epochs: -3 } })).toMatch(
       /^r\.json: field config\.epochs: /,
     );
+    expect(refused({ ...json(), config: undefined })).toBe('r.json: field config must be an object');
     expect(refused({ ...json(), status: 'done' })).toMatch(/field status must be/);
     expect(refused({ ...json(), epochs: [] })).toMatch(/field epochs must hold at least one epoch/);
     const j = json();

@@ -93,7 +93,7 @@ function check(json: unknown): RunRecord {
     );
   let config: RunRecord['config'];
   try {
-    config = parseConfig(json.config);
+    config = parseConfig(object(json, 'config'));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     const first = e.issues[0];
