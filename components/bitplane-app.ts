@@ -256,7 +256,7 @@ export class BitplaneApp extends LitElement {
     const t = this.view === 'compare' ? this.compareTransport : this.playTransport;
     if (t.state !== 'running' && t.state !== 'loading') return true;
     const ok = confirm('A run is training. Change the settings? The run so far is kept in the run list.');
-    if (!ok) this.requestUpdate();
+    if (!ok) this.config = { ...this.config }; // a new object: the controls show the kept values again
     return ok;
   }
 

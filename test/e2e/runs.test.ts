@@ -76,4 +76,39 @@ describe('keep and compare runs', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);
+
+  it('an edit mid-run asks first: cancelled, nothing changes; confirmed, the run so far is kept', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${app.url}#v=1&replicas=1&epochs=400&net=4-float-tanh&batch=8&lr=0.01`);
+    await page.getByTestId('adapter').waitFor({ timeout: 60_000 });
+    await page.getByTestId('play').click();
+    const epoch = async () =>
+      Number((await page.getByTestId('epoch').first().textContent())?.match(/epoch (\d+)/)?.[1]);
+    await expect.poll(epoch, { timeout: 120_000, interval: 250 }).toBeGreaterThanOrEqual(1);
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
+    const field = page.locator('[data-field="epochs"]');
+    await field.fill('3');
+    await field.press('Tab');
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toContain('A run is training');
+    expect(page.url()).toContain('epochs=400');
+    await expect.poll(() => field.inputValue()).toBe('400');
+    expect(await state(page)).toBe('running');
+    expect(await page.getByTestId('runs-row').count()).toBe(0);
+
+    page.once('dialog', (d) => void d.accept());
+    await field.fill('5');
+    await field.press('Tab');
+    await expect.poll(() => page.url()).toContain('epochs=5');
+    await expect.poll(() => page.getByTestId('runs-row').count()).toBe(1);
+    expect(await page.getByTestId('runs-row').first().textContent()).toMatch(/\/ 400 \(interrupted\)/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
 });
