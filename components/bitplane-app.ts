@@ -242,7 +242,7 @@ export class BitplaneApp extends LitElement {
   // ---- configuration -------------------------------------------------------------------------
 
   private setConfig(config: RunConfig, write = true) {
-    void this.runs.keepLive(this.playTransport);
+    void this.runs.keepLive([this.playTransport, this.compareTransport]);
     this.config = config;
     this.formIssues = [];
     void this.resetRun('playground');
@@ -287,7 +287,10 @@ export class BitplaneApp extends LitElement {
       }));
     const { dnn, bnn } = comparisonConfigs(this.config, this.dnnKind);
     return (this.compareRun ??= new RunController(this.gpu, [dnn, bnn], {
-      onUpdate: (v) => (this.compareTransport = v),
+      onUpdate: (v) => {
+        if (v.state === 'done' && this.compareTransport.state !== 'done') void this.runs.keepLive(v);
+        this.compareTransport = v;
+      },
       files: uploadedDataFiles,
     }));
   }

@@ -74,15 +74,20 @@ export class RunsController implements ReactiveController {
     await keepRun(this.store, { id, kept: Date.now(), source, json: recordJson(record) });
   }
 
-  /** Keeps the live run (finished, or interrupted by a settings change) when it trained an epoch. */
-  async keepLive(t: TransportView) {
-    const record = t.records[0];
-    if (!record || t.epoch < 1) return;
-    try {
-      await this.add(structuredClone(exportableRecord(record)), 'run');
-    } catch (e) {
-      this.errors = [`The run could not be kept: ${(e as Error).message}`];
-    }
+  /** Keeps the live run's records (finished, or interrupted by a settings change) once it trained an epoch. */
+  async keepLive(views: TransportView | TransportView[]) {
+    // Copied now: the app resets its runs right after this call.
+    const records = [views]
+      .flat()
+      .filter((t) => t.epoch >= 1)
+      .flatMap((t) => t.records.map((r) => structuredClone(exportableRecord(r))));
+    if (!records.length) return;
+    for (const record of records)
+      try {
+        await this.add(record, 'run');
+      } catch (e) {
+        this.errors = [`The run could not be kept: ${(e as Error).message}`];
+      }
     await this.refresh();
   }
 
