@@ -95,7 +95,8 @@ export class RunsController implements ReactiveController {
   async open({ files, directory = false }: { files: File[]; directory?: boolean }) {
     const errors: string[] = [];
     const opened: string[] = [];
-    for (const f of files) {
+    // In name order: a directory's files arrive in no fixed order.
+    for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const r = openRecord(await f.text(), f.name);
       if (!r.record) {
         if (!(directory && r.error.includes(': schema must be'))) errors.push(r.error);

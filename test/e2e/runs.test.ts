@@ -4,7 +4,9 @@
  * name. A short run trained here is kept in the run list and is still there after a reload (IndexedDB);
  * two runs are overlaid: one layer of each in one plane, both runs labelled in the legend and the curves.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServedApp, serveApp } from '../browser.ts';
@@ -70,9 +72,23 @@ describe('keep and compare runs', () => {
     const plane = await page.getByTestId('info-plane').getAttribute('aria-label');
     expect(plane).toBeTruthy();
 
+    // A sweep directory: its run records open at once (overlaid); its other JSON files are skipped.
+    const dir = mkdtempSync(join(tmpdir(), 'bitplane-sweep-'));
+    writeFileSync(join(dir, 'sweep.json'), '{"schema":"bitplane.sweep/1"}');
+    const other = JSON.parse(record.toString());
+    other.config.seed = 8;
+    writeFileSync(join(dir, 'seed7.json'), record);
+    writeFileSync(join(dir, 'seed8.json'), JSON.stringify(other));
+    await page.getByTestId('runs-open-dir').setInputFiles(dir);
+    await expect.poll(() => page.getByTestId('runs-row').count()).toBe(4);
+    await expect.poll(() => page.getByTestId('record-view').getAttribute('data-runs')).toBe('2');
+    expect(await page.getByTestId('runs-errors').count()).toBe(0);
+    expect((await page.getByTestId('layer-toggle').allTextContents()).join(' ')).toMatch(/seed 7 .*seed 8/);
+    rmSync(dir, { recursive: true });
+
     // Delete one: the list and the overlay lose it.
     await page.getByTestId('runs-delete').first().click();
-    await expect.poll(() => page.getByTestId('runs-row').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('runs-row').count()).toBe(3);
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);
