@@ -122,11 +122,13 @@ export class BitplaneApp extends LitElement {
     new TransportKeys(
       this,
       () =>
-        this.view === 'playground'
-          ? this.playTransport
-          : this.view === 'compare'
-            ? this.compareTransport
-            : undefined,
+        this.runs.viewing.length // viewing kept runs: the live run is hidden, its keys rest
+          ? undefined
+          : this.view === 'playground'
+            ? this.playTransport
+            : this.view === 'compare'
+              ? this.compareTransport
+              : undefined,
       (action) => {
         if (this.view === 'playground' || this.view === 'compare') this.onTransport(this.view, action);
       },
