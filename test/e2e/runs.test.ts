@@ -127,4 +127,21 @@ describe('keep and compare runs', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);
+
+  it('opens records dropped on the box; a file that is not JSON is refused by name', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${app.url}#v=1&replicas=1&epochs=2`);
+    await page.getByTestId('adapter').waitFor({ timeout: 60_000 });
+    const dataTransfer = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+      dt.items.add(new File(['not json'], 'notes.json', { type: 'application/json' }));
+      return dt;
+    }, record.toString());
+    await page.dispatchEvent('[data-testid="runs-drop"]', 'drop', { dataTransfer });
+    await expect.poll(() => page.getByTestId('record-view').getAttribute('data-runs')).toBe('1');
+    expect(await page.getByTestId('runs-errors').textContent()).toMatch(/notes\.json: not JSON/);
+    expect(await page.getByTestId('runs-row').textContent()).toContain('dropped.json');
+    await page.close();
+  }, 120_000);
 });
