@@ -10,6 +10,7 @@ import {
 } from '../src/bench/settings.ts';
 import type { Gpu } from '../src/gpu/device.ts';
 import { BENCH_KERNELS } from '../src/kernels/index.ts';
+import { workerReference } from './bench-reference.ts';
 
 /**
  * The kernel benchmark: settings (from the link), a run on this adapter, the table as it fills, and
@@ -103,9 +104,11 @@ export class BenchPage extends LitElement {
     this.copied = '';
     this.abort = new AbortController();
     const gpu = this.gpu;
+    const cpu = workerReference();
     try {
       this.record = await runBench(gpu, settings, {
         signal: this.abort.signal,
+        reference: cpu.reference,
         loadTfjs: async (g) => (await import('../src/bench/tfjs-peer.ts')).loadTfjsPeer(g),
         onProgress: (line) => (this.status = line),
         onMeasurement: (m) => (this.rows = [...this.rows, m]),
@@ -116,6 +119,7 @@ export class BenchPage extends LitElement {
     } catch (err) {
       this.status = `stopped: ${(err as Error).message}`;
     } finally {
+      cpu.close();
       this.running = false;
     }
   }

@@ -23,11 +23,14 @@ import './gpu-status.ts';
 import type { ReplicaMode } from './info-plane.ts';
 import './link-issues.ts';
 import './playground-view.ts';
+import './record-view.ts';
+import './run-library.ts';
 import { PaceController } from './pace-controller.ts';
 import { PreviewController } from './preview-controller.ts';
 import { saveFile } from './save-file.ts';
 import './run-controls.ts';
 import type { TransportAction } from './run-transport.ts';
+import { RunsController } from './runs-controller.ts';
 import { ThemeController } from './theme-controller.ts';
 import type { ThemeSetting } from './theme-toggle.ts';
 import { TransportKeys } from './transport-keys.ts';
@@ -93,6 +96,8 @@ export class BitplaneApp extends LitElement {
   private readonly themes = new ThemeController(this);
   private readonly previews = new PreviewController(this, () => this.config);
   private readonly pace = new PaceController(this);
+  /** The run list (kept and opened runs, IndexedDB) and the runs viewed from it. */
+  private readonly runs = new RunsController(this);
 
   private playRun?: RunController;
   private compareRun?: RunController;
@@ -117,11 +122,13 @@ export class BitplaneApp extends LitElement {
     new TransportKeys(
       this,
       () =>
-        this.view === 'playground'
-          ? this.playTransport
-          : this.view === 'compare'
-            ? this.compareTransport
-            : undefined,
+        this.runs.viewing.length // viewing kept runs: the live run is hidden, its keys rest
+          ? undefined
+          : this.view === 'playground'
+            ? this.playTransport
+            : this.view === 'compare'
+              ? this.compareTransport
+              : undefined,
       (action) => {
         if (this.view === 'playground' || this.view === 'compare') this.onTransport(this.view, action);
       },
@@ -137,6 +144,7 @@ export class BitplaneApp extends LitElement {
     .layout { display: grid; grid-template-columns: 23.5rem minmax(0, 1fr); gap: 0.9rem; align-items: start; }
     .layout > run-controls { position: sticky; top: 0.5rem; max-height: calc(100vh - 1rem); overflow-y: auto; scrollbar-width: thin; padding-right: 0.2rem; }
     h2 { font-size: 1.1rem; margin-top: 1.2rem; }
+    .stage { display: flex; flex-direction: column; gap: 0.7rem; min-width: 0; }
     @media (max-width: 900px) {
       :host { padding: 0.5rem 0.6rem 2rem; }
       .layout { grid-template-columns: minmax(0, 1fr); }
@@ -236,6 +244,7 @@ export class BitplaneApp extends LitElement {
   // ---- configuration -------------------------------------------------------------------------
 
   private setConfig(config: RunConfig, write = true) {
+    void this.runs.keepLive([this.playTransport, this.compareTransport]);
     this.config = config;
     this.formIssues = [];
     void this.resetRun('playground');
@@ -244,13 +253,24 @@ export class BitplaneApp extends LitElement {
     if (write) this.writeLink();
   }
 
+  /** An edit while the run trains asks first (the run is then kept in the run list, not lost). */
+  private mayEdit(): boolean {
+    const t = this.view === 'compare' ? this.compareTransport : this.playTransport;
+    if (t.state !== 'running' && t.state !== 'loading') return true;
+    const ok = confirm('A run is training. Change the settings? The run so far is kept in the run list.');
+    if (!ok) this.config = { ...this.config }; // a new object: the controls show the kept values again
+    return ok;
+  }
+
   private onEdit(path: FieldPath, value: unknown) {
+    if (!this.mayEdit()) return;
     const r = editConfig(this.config, path, value);
     if (r.config) this.setConfig(r.config);
     else this.formIssues = r.issues;
   }
 
   private onPreset(name: PresetName) {
+    if (!this.mayEdit()) return;
     this.setConfig(applyPreset(this.config, name));
   }
 
@@ -261,6 +281,7 @@ export class BitplaneApp extends LitElement {
     if (view === 'playground')
       return (this.playRun ??= new RunController(this.gpu, [this.config], {
         onUpdate: (v) => {
+          if (v.state === 'done' && this.playTransport.state !== 'done') void this.runs.keepLive(v);
           this.playTransport = v;
           this.pace.observe(v, this.config, this.gpu?.adapter);
         },
@@ -268,7 +289,10 @@ export class BitplaneApp extends LitElement {
       }));
     const { dnn, bnn } = comparisonConfigs(this.config, this.dnnKind);
     return (this.compareRun ??= new RunController(this.gpu, [dnn, bnn], {
-      onUpdate: (v) => (this.compareTransport = v),
+      onUpdate: (v) => {
+        if (v.state === 'done' && this.compareTransport.state !== 'done') void this.runs.keepLive(v);
+        this.compareTransport = v;
+      },
       files: uploadedDataFiles,
     }));
   }
@@ -316,7 +340,7 @@ export class BitplaneApp extends LitElement {
         return html`<div class="layout"
             @config-edit=${(e: CustomEvent<{ path: FieldPath; value: unknown }>) => this.onEdit(e.detail.path, e.detail.value)}
             @preset=${(e: CustomEvent<{ name: PresetName }>) => this.onPreset(e.detail.name)}
-            @experiment=${(e: CustomEvent<{ fragment: string }>) => this.applyLink(e.detail.fragment, true)}
+            @experiment=${(e: CustomEvent<{ fragment: string }>) => this.mayEdit() && this.applyLink(e.detail.fragment, true)}
             @transport=${(e: CustomEvent<{ action: TransportAction }>) => this.onTransport(compare ? 'compare' : 'playground', e.detail.action)}
             @replica-mode=${(e: CustomEvent<{ mode: ReplicaMode }>) => (this.replicaMode = e.detail.mode)}
             @axis-change=${(e: CustomEvent<{ logX?: boolean; logY?: boolean }>) => {
@@ -330,13 +354,17 @@ export class BitplaneApp extends LitElement {
           <run-controls .config=${this.config} .issues=${this.formIssues} .previews=${this.previews.previews} .sources=${DATASET_SOURCES}
             ?presetsDisabled=${compare} view=${compare ? 'compare' : 'playground'}
             note=${compare ? 'DNN vs BNN trains these widths twice, as a DNN and as a BNN (the presets); the layer kinds set here apply in the playground.' : ''}></run-controls>
-          ${
-            compare
-              ? html`<compare-view .dnn=${dnn} .bnn=${bnn} .transport=${this.compareTransport} dnnKind=${this.dnnKind} theme=${this.themes.theme}
+          <div class="stage">${
+            this.runs.viewing.length
+              ? html`<record-view .records=${this.runs.viewing.map((v) => v.record)} theme=${this.themes.theme}
+                  replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY}></record-view>`
+              : compare
+                ? html`<compare-view .dnn=${dnn} .bnn=${bnn} .transport=${this.compareTransport} dnnKind=${this.dnnKind} theme=${this.themes.theme}
                   replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${this.shareUrl} ?disabled=${!this.gpu}></compare-view>`
-              : html`<playground-view .config=${this.config} .msPerUnit=${this.pace.msPerUnit(this.gpu?.adapter)} .transport=${this.playTransport} theme=${this.themes.theme}
+                : html`<playground-view .config=${this.config} .msPerUnit=${this.pace.msPerUnit(this.gpu?.adapter)} .transport=${this.playTransport} theme=${this.themes.theme}
                   replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${this.shareUrl} ?disabled=${!this.gpu}></playground-view>`
           }
+          <run-library .runs=${this.runs.summaries} .errors=${this.runs.errors} .viewing=${this.runs.viewing.map((v) => v.id)}></run-library></div>
         </div>`;
       }
     }

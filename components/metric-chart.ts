@@ -1,7 +1,7 @@
 import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
-import { chrome, seriesColors, type Theme, withAlpha } from '../src/view/colors.ts';
+import { chrome, layerColor, seriesColors, type Theme, withAlpha } from '../src/view/colors.ts';
 import {
   alignedColumns,
   type CurveData,
@@ -39,6 +39,7 @@ export class MetricChart extends LitElement {
     heading: { type: String },
     filename: { type: String },
     runLabels: { attribute: false },
+    runColors: { type: Boolean },
     static: { type: Boolean },
     cursorEpoch: { attribute: false },
     cursorIdx: { state: true },
@@ -53,6 +54,8 @@ export class MetricChart extends LitElement {
   declare heading: string;
   declare filename: string;
   declare runLabels: string[];
+  /** Colour each run as the overlay's plane colours it (layerColor of its index), not by the comparison's pair. */
+  declare runColors: boolean;
   /** No interactive controls (PNG, log-axis checkboxes): the chart is a figure. */
   declare static: boolean;
   /** The epoch under the linked cursor (from any chart of the run): a vertical line, and the values there. */
@@ -109,12 +112,13 @@ export class MetricChart extends LitElement {
 
   private color(s: CurveSeries): string {
     const p = seriesColors(this.theme);
+    if (this.runColors) return layerColor(s.run, this.theme);
     if (this.runLabels.length > 1) return s.run === 0 ? p.dnn : p.bnn;
     return s.split === 'train' ? p.train : p.test;
   }
 
   private dashed(s: CurveSeries): boolean {
-    return this.runLabels.length > 1 && s.split === 'test';
+    return (this.runColors || this.runLabels.length > 1) && s.split === 'test';
   }
 
   /** From the first epoch to the last logged one (at least 10 epochs or the whole run, if shorter). */

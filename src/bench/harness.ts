@@ -105,6 +105,7 @@ function startRun(gpu: Gpu, settings: BenchSettings, options: BenchOptions): Ben
     timer,
     rates: new Map(),
     signal: options.signal,
+    reference: options.reference,
     progress,
     add(m) {
       record.measurements.push(m);
@@ -183,7 +184,7 @@ async function benchSize(run: BenchRun, step: PlannedSize): Promise<void> {
   const rng = new Rng(BENCH_SEED).derive(`${kernel.name} ${size}`);
   run.progress(`${kernel.name} ${dims}: inputs`);
   const inputs = kernel.inputs(size, rng);
-  const check = oracle(run, step, inputs, rng);
+  const check = await oracle(run, step, inputs, rng);
   for (const version of step.versions) {
     if (run.signal?.aborted) throw run.signal.reason ?? new Error('aborted');
     const c = await kernel.prepare(run.gpu, version, inputs);

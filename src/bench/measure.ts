@@ -14,7 +14,13 @@ import type { AnyBenchKernel } from '../kernels/types.ts';
 import type { Rng } from '../util/rng.ts';
 import { median, summarize } from '../util/stats.ts';
 import type { SpanTiming, SpanWork } from './timer.ts';
-import type { BenchRun, Measurement, PlannedSize, TimerKind } from './types.ts';
+import {
+  type BenchRun,
+  type Measurement,
+  type PlannedSize,
+  repeatReference,
+  type TimerKind,
+} from './types.ts';
 
 /** Outputs compared when the full CPU reference would take longer than the CPU budget. */
 export const SAMPLE_OUTPUTS = 256;
@@ -43,7 +49,7 @@ export interface Oracle {
  * The CPU reference of one size: in full (timed as the 'js-ref' peer when asked for) when its estimate
  * fits the CPU budget or the kernel has no sampled reference, else at SAMPLE_OUTPUTS random outputs.
  */
-export function oracle<I>(run: BenchRun, step: PlannedSize, inputs: I, rng: Rng): Oracle {
+export async function oracle<I>(run: BenchRun, step: PlannedSize, inputs: I, rng: Rng): Promise<Oracle> {
   const { kernel, work, size, dims } = step;
   const { settings } = run;
   const timeIt = settings.peers.includes('cpu');
@@ -53,16 +59,11 @@ export function oracle<I>(run: BenchRun, step: PlannedSize, inputs: I, rng: Rng)
   let ref: ArrayLike<number> | undefined;
   if (cpuEst <= cpuBudgetMs || !kernel.sample) {
     run.progress(`${kernel.name} ${dims}: CPU reference`);
-    const cpuTimes: number[] = [];
-    do {
-      const c0 = performance.now();
-      ref = kernel.reference(inputs);
-      cpuTimes.push(performance.now() - c0);
-    } while (
-      timeIt &&
-      cpuTimes.length < settings.spans &&
-      cpuTimes.reduce((a, b) => a + b, 0) < settings.spanMs
-    );
+    const repeat = { timeIt, spans: settings.spans, spanMs: settings.spanMs };
+    const { output, times: cpuTimes } = run.reference
+      ? await run.reference(kernel.name, inputs, repeat)
+      : repeatReference(() => kernel.reference(inputs), repeat);
+    ref = output;
     run.rates.set(`${kernel.name} cpu`, median(cpuTimes) / work);
     if (timeIt) recordCpuRow(run, step, cpuTimes);
   } else if (timeIt) {

@@ -94,6 +94,33 @@ export interface BenchOptions {
   signal?: AbortSignal;
   /** Loads the TensorFlow.js peer (injected so the harness does not import it eagerly). */
   loadTfjs?(gpu: Gpu): Promise<TfjsPeer>;
+  /** Runs a kernel's CPU reference elsewhere (the app: a Web Worker, so the page stays responsive). */
+  reference?: CpuReference;
+}
+
+/**
+ * A kernel's full CPU reference on `inputs`, run `repeat` times at least once (more while `repeat.spans`
+ * runs fit in `repeat.spanMs`); the output and each run's milliseconds.
+ */
+export type CpuReference = (
+  kernel: string,
+  inputs: unknown,
+  repeat: { timeIt: boolean; spans: number; spanMs: number },
+) => Promise<{ output: ArrayLike<number>; times: number[] }>;
+
+/** The reference loop itself (in this thread, or in the app's worker). */
+export function repeatReference(
+  reference: () => ArrayLike<number>,
+  repeat: { timeIt: boolean; spans: number; spanMs: number },
+): { output: ArrayLike<number>; times: number[] } {
+  const times: number[] = [];
+  let output: ArrayLike<number>;
+  do {
+    const c0 = performance.now();
+    output = reference();
+    times.push(performance.now() - c0);
+  } while (repeat.timeIt && times.length < repeat.spans && times.reduce((a, b) => a + b, 0) < repeat.spanMs);
+  return { output, times };
 }
 
 /** One run of the pipeline: what every stage reads and adds to. */
@@ -105,6 +132,7 @@ export interface BenchRun {
   /** ms per unit of work of the last measurement of each row ('gemm v1', 'gemm cpu', 'gemm tfjs'). */
   rates: Map<string, number>;
   tfjs?: TfjsPeer;
+  reference?: CpuReference;
   signal?: AbortSignal;
   progress(line: string): void;
   add(m: Measurement): void;

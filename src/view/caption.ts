@@ -10,7 +10,7 @@
  */
 import type { RunConfig } from '../config/run-config.ts';
 
-function network(c: RunConfig): string {
+export function network(c: RunConfig): string {
   const h = c.network.hidden;
   if (!h.length) return 'no hidden layer';
   const weights = [...new Set(h.map((l) => l.weights))];

@@ -65,4 +65,35 @@ describe('the benchmark page in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('runs the JavaScript reference in a Web Worker: no task on the page over 200 ms meanwhile', async () => {
+    const page = await app.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // A 640³ float GEMM: its float64 JavaScript reference takes about 0.3 s on this machine's CPU.
+    await page.goto(`${app.url}#bench&kernels=gemm&sizes=640&spans=2&span_ms=1&peers=cpu&budget=600`);
+    const run = page.getByTestId('bench-run');
+    await expect.poll(() => run.isEnabled(), { timeout: 60_000 }).toBe(true);
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longTasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+    });
+    await run.click();
+    const status = page.getByTestId('bench-status');
+    await expect
+      .poll(() => status.getAttribute('data-done'), { timeout: 240_000, interval: 500 })
+      .toBe('true');
+    expect(await status.textContent()).toMatch(/done in .* 0 mismatches/);
+    const cpu = JSON.parse((await page.getByTestId('bench-json').textContent()) ?? '').measurements.find(
+      (m: { version: string }) => m.version === 'js-ref',
+    );
+    expect(cpu.median_ms).toBeGreaterThan(200); // the reference alone would have frozen the page
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    expect(Math.max(0, ...longTasks)).toBeLessThan(200);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
 });

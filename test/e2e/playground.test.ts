@@ -308,7 +308,15 @@ describe('the playground in Chromium', () => {
     const relu = EXPERIMENTS.find((e) => e.id === 'bits12-dnn-relu')!;
     const item = page.locator('[data-testid="experiment"][data-id="bits12-dnn-relu"]');
     expect(await item.getAttribute('data-current')).toBe('false');
+    // Loading mid-run asks first (the run so far is kept in the run list); accepted, it loads.
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
     await item.getByTestId('experiment-load').click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toContain('A run is training');
     await expect.poll(() => new URL(page.url()).hash).toBe(`#${experimentFragment(relu)}`);
     await expect.poll(() => state(page)).toBe('idle');
     expect(await page.getByTestId('epoch').textContent()).toContain('epoch 0 / 8000');
