@@ -323,7 +323,7 @@ describe('the playground in Chromium', () => {
     const value = (field: string) => page.locator(`[data-field="${field}"]`).inputValue();
     expect(await value('batchSize')).toBe('512');
     expect(await value('epochs')).toBe('8000');
-    expect(await value('replicas')).toBe('8');
+    expect(await value('replicas')).toBe('20');
     expect(await value('optimizer.lr')).toBe('0.0004');
     expect(await value('estimator.discretization')).toBe('width');
     const rows = page.getByTestId('layer-row');
