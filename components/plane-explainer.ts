@@ -49,8 +49,10 @@ export class PlaneExplainer extends LitElement {
       </ul>
       <p>Hover a point for its numbers; drag to zoom; click a layer in the legend to hide it.</p>
       <p><button type="button" data-testid="explainer-example" @click=${() => this.example()}>Load the guided example</button>
-        a tanh network (10-7-5-4-3) on the 12-bit task, logged on a log scale: press Play and watch whether
-        the late (yellow) points of the first layers move left.</p>
+        a tanh network (10-7-5-4-3) on the 12-bit task, 80 epochs: press Play and watch the two deepest layers
+        (hidden 4 and 5, the lowest paths). They move right while the accuracy rises, then turn left: they
+        compress. Layers 1 and 2 sit at the ceiling (hollow). Whether compression comes after fitting or while
+        it, and how that differs in a BNN, is what this tool measures.</p>
     </details>`;
   }
 }

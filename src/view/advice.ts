@@ -9,9 +9,14 @@
 import type { RunConfig } from '../config/run-config.ts';
 import { isQuantizer } from '../config/run-config.ts';
 
-/** The guided example: a tanh network (10-7-5-4-3) on the 12-bit task, as a link. */
+/**
+ * The guided example: a tanh network (10-7-5-4-3) on the 12-bit task, as a link. 80 epochs, about 20 s on
+ * a software adapter: layers 4 and 5 move right while the accuracy rises (to epoch ~25), then left (to
+ * epoch ~60) — compression. Measured with `bitplane run` on SwiftShader (seed 1): layer 5 goes 7.2 → 8.8 →
+ * 7.1 bits while the training accuracy goes 0.49 → 0.81 → 0.90; layers 1–2 sit at the log2 N ceiling.
+ */
 export const EXAMPLE_FRAGMENT =
-  'v=1&net=10-float-tanh,7-float-tanh,5-float-tanh,4-float-tanh,3-float-tanh&replicas=1&epochs=300';
+  'v=1&net=10-float-tanh,7-float-tanh,5-float-tanh,4-float-tanh,3-float-tanh&replicas=1&epochs=80';
 
 export interface Dims {
   inputs: number;
