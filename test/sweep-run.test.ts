@@ -224,7 +224,7 @@ describe('bitplane sweep expand / run --from / sweep report', () => {
     await new Promise((r) => setTimeout(r, 1500)); // well into the first run's epochs
     p.child.kill('SIGTERM');
     const r = await p.done;
-    expect(r.code, r.stderr).toBe(130);
+    expect(r.code, r.stderr).toBe(143);
     const first = record(join(dirLong, `${sweepId(links[0])}.json`));
     expect(first.status).toBe('interrupted');
     expect(r.stderr).toMatch(/SIGTERM: finishing this epoch/);

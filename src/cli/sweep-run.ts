@@ -19,6 +19,7 @@ import { replicaMean, runTraining } from '../run/runner.ts';
 import { chunkLines, ManifestError, parseManifest } from '../sweep/manifest.ts';
 import { canonicalLink, type ManifestEntry } from '../sweep/spec.ts';
 import { checkOutputDir, OutputError, writeFileAtomic } from './output.ts';
+import { handleStopSignals } from './signals.ts';
 
 export const SWEEP_RUN_USAGE = `usage: bitplane run --from sweep.jsonl [--index I] [--chunk K] --out-dir DIR [--quiet]
 
@@ -31,8 +32,8 @@ export const SWEEP_RUN_USAGE = `usage: bitplane run --from sweep.jsonl [--index 
   a corrupt record is kept as <id>.json.corrupt-<time> and rerun
 exit codes: 0 every run of the chunk is complete, 1 a run diverged or failed (the others still ran),
   2 bad input (manifest, index, link or output directory: nothing ran), or a corrupt record was found
-  (kept aside and rerun), 130 interrupted (SIGINT or SIGTERM: the run in flight is written as
-  "interrupted" and the rest of the chunk is left for the next call)`;
+  (kept aside and rerun), 130/143/129 interrupted (SIGINT/SIGTERM/SIGHUP: the run in flight is written
+  as "interrupted" and the rest of the chunk is left for the next call; a second signal stops at once)`;
 
 /** What DIR/<id>.json holds now. */
 export type ExistingRecord =
@@ -175,18 +176,13 @@ export async function sweepRunCommand(argv: string[], env = process.env): Promis
   const gpu = await acquireGpu();
   if (!quiet)
     console.error(`adapter: ${describeAdapter(gpu.adapter)}${gpu.note ? `\nnote: ${gpu.note}` : ''}`);
-  const controller = new AbortController();
-  const onSignal = (signal: string) => () => {
-    if (controller.signal.aborted) process.exit(130);
-    console.error(
-      `\n${signal}: finishing this epoch, writing what was computed, leaving the rest of the chunk`,
-    );
-    controller.abort();
-  };
-  const onInt = onSignal('SIGINT');
-  const onTerm = onSignal('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  // SIGINT, SIGTERM and SIGHUP alike (src/cli/signals.ts): the first finishes the epoch in flight and
+  // writes that run as 'interrupted', leaving the rest of the chunk; a second stops at once.
+  const stop = handleStopSignals({
+    name: 'bitplane run',
+    firstMessage: 'finishing this epoch, writing what was computed, leaving the rest of the chunk',
+  });
+  const controller = { signal: stop.signal };
   let failed = 0;
   let unwritable: string | undefined;
   try {
@@ -235,14 +231,13 @@ export async function sweepRunCommand(argv: string[], env = process.env): Promis
       }
     }
   } finally {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    stop.release();
     gpu.destroy();
   }
   if (unwritable) {
     console.error(`bitplane run: ${unwritable}`);
     return 2;
   }
-  if (controller.signal.aborted) return 130;
+  if (controller.signal.aborted) return stop.exitCode;
   return failed ? 1 : corrupt ? 2 : 0;
 }
