@@ -37,6 +37,12 @@ export interface Gpu {
   /** Resolves when the device is lost (destroyed or crashed); `reason` is 'destroyed' after destroy(). */
   lost: Promise<GPUDeviceLostInfo>;
   destroy(): void;
+  /**
+   * Set on an owner's own view of the device (e.g. a trainer's, from TensorPool.scope()): resources made
+   * through that view that no tensor holds, such as each kernel's small uniform of parameters, are handed
+   * to the owner, which frees them with its other buffers.
+   */
+  track?(resource: { destroy(): void }): void;
 }
 
 export interface AcquireOptions {

@@ -16,5 +16,6 @@ export function createUniform<S extends d.WgslStruct<any>>(
   };
   const buf = root.createBuffer(schema, value).$usage('uniform');
   buf.$name(label);
+  gpu.track?.(buf); // freed by the owner of this view of the device, if it has one
   return buf;
 }

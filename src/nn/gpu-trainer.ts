@@ -89,13 +89,17 @@ export class GpuTrainer {
   private alphaTable!: GPUBuffer;
   private step = 0;
 
+  /** The device as this trainer's pool sees it: every kernel uniform made through it is freed by destroy(). */
+  private readonly gpu: Gpu;
+
   private constructor(
-    private readonly gpu: Gpu,
+    gpu: Gpu,
     readonly plan: NetworkPlan,
     readonly config: RunConfig,
     data: TrainData,
   ) {
     this.pool = new TensorPool(gpu);
+    this.gpu = this.pool.scope();
     this.R = config.replicas;
     this.nTrain = data.yTrain.length;
   }

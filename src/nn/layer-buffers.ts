@@ -79,6 +79,14 @@ export class TensorPool {
     return this.own(this.gpu.device.createBuffer(descriptor));
   }
 
+  /**
+   * A view of the pool's device that hands every kernel uniform made through it to this pool, so that
+   * destroy() frees those too (a trainer makes dozens per network; without this they outlive it).
+   */
+  scope(): Gpu {
+    return Object.assign(Object.create(this.gpu) as Gpu, { track: (r: { destroy(): void }) => this.own(r) });
+  }
+
   /** Takes `x` into the pool (freed by destroy). */
   own<T extends { destroy(): void }>(x: T): T {
     this.owned.push(x);
