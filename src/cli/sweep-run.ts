@@ -182,12 +182,11 @@ export async function sweepRunCommand(argv: string[], env = process.env): Promis
     name: 'bitplane run',
     firstMessage: 'finishing this epoch, writing what was computed, leaving the rest of the chunk',
   });
-  const controller = { signal: stop.signal };
   let failed = 0;
   let unwritable: string | undefined;
   try {
     for (const [k, line] of todo.entries()) {
-      if (controller.signal.aborted) break;
+      if (stop.signal.aborted) break;
       const entry = entries[line];
       const path = join(outDir, `${entry.id}.json`);
       let record: RunRecord;
@@ -203,7 +202,7 @@ export async function sweepRunCommand(argv: string[], env = process.env): Promis
           );
         };
         record = await runTraining(gpu, configs.get(line) as RunConfig, {
-          signal: controller.signal,
+          signal: stop.signal,
           onEpoch: progress,
           onProgress: progress,
         });
@@ -238,6 +237,6 @@ export async function sweepRunCommand(argv: string[], env = process.env): Promis
     console.error(`bitplane run: ${unwritable}`);
     return 2;
   }
-  if (controller.signal.aborted) return stop.exitCode;
+  if (stop.signal.aborted) return stop.exitCode;
   return failed ? 1 : corrupt ? 2 : 0;
 }
