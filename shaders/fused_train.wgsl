@@ -19,10 +19,13 @@
 // real GPU). Thread t owns the samples b ≡ t (mod WG) of each step. Per step it copies the weights it
 // needs (sign(W) for binary layers) into a PRIVATE array wp and accumulates its samples' weight and bias
 // gradients in a PRIVATE array gp (SwiftShader rewards private copies; lane-divergent reads cost).
-// Reductions across samples (BN statistics and their backward, α) run in "column" phases, one thread
-// per unit, over b = 0…Bs−1 in order; weight gradients are summed over t = 0…WG−1 in order. So the
-// numbers depend on WG (the partition of samples) but never on timing: no float atomics.
-// Barriers: 2 per BN / magnitude layer forward, 2 per BN layer backward, 2 per step for the update.
+// Reductions across samples (BN statistics and their backward, α) run in "column" phases generated per
+// layer (src/nn/fused-columns.ts): each thread sums its own samples in order into a partial row, and
+// after a barrier every thread adds the WG rows in the order t = 0…WG−1; weight gradients are summed over
+// t = 0…WG−1 in order too. So the numbers depend on WG (the partition of samples) but never on timing:
+// no float atomics. Each thread's passes read only the samples it wrote, so the barriers are those of
+// the reductions: 2 per BN layer forward (+1 for magnitude_aware_sign's α), 1 per BN layer backward, 1
+// at the end of the forward pass (w_mean, w_invstd, w_alpha) and 2 per step for the update.
 //
 // The dispatch runs steps s0 … s0 + ns − 1 of one epoch. Step s takes rows s·BS … of the replica's
 // order (the layered trainer's epochBatches: the last partial batch kept); Adam's α_t of step s is
@@ -34,7 +37,8 @@
 //   moments [2 · NP]: Adam's m then v (at NP + i), the same layout; NP = |params| (the prelude's)
 //   scratch [R][4·BS·S + WG·PW]: Z, ZN, A, DZ as [S, BS] (unit u of layer l at L_UOFF[l] + n; the
 //           samples of a unit side by side, so the lanes' samples b, b+1, … are adjacent words), then
-//           the per-thread gradient partials [WG, PW]
+//           the per-thread gradient partials [WG, PW], then the column phases' partial rows RED1, RED2
+//           [WG, S]
 //   status  u32 [R·WG]: 0, or 1 + the global step at which the thread saw a non-finite parameter
 // Bindings: p (uniform), x f32 [nTrain, D], y u32 [nTrain], epoch_data u32 [n_steps + R·nTrain],
 //   params, moments, scratch (read_write), status u32 (read_write).
@@ -86,6 +90,8 @@ var<private> zb: u32;
 var<private> znb: u32;
 var<private> ab: u32;
 var<private> dzb: u32;
+var<private> red1: u32;
+var<private> red2: u32;
 
 fn sync() {
   storageBarrier();
@@ -160,82 +166,6 @@ fn update(i: u32, g: f32, alpha: f32, clip: bool) -> bool {
   return finite(w);
 }
 
-// Layer l's batch statistics (training mode) and quantizer scale over the step's bs samples, one thread
-// per unit, b = 0…bs−1 in order: ZN and A of every sample, the running statistics, w_mean / w_invstd.
-fn column_forward(l: u32, r: u32, t: u32, bs: u32) {
-  let N = L_N[l];
-  let uo = L_UOFF[l];
-  let fb = f32(bs);
-  for (var n = t; n < N; n += WG) {
-    let u = uo + n;
-    if (L_BN[l] == 1u) {
-      var sm = 0.0;
-      for (var b = 0u; b < bs; b++) { sm += scratch[zb + u * BS + b]; }
-      let mu = sm / fb;
-      var q = 0.0;
-      for (var b = 0u; b < bs; b++) {
-        let dd = scratch[zb + u * BS + b] - mu;
-        q += dd * dd;
-      }
-      let v = q / fb;
-      let c = r * N + n;
-      params[L_PRM[l] + c] = (1.0 - BN_MOMENTUM) * params[L_PRM[l] + c] + BN_MOMENTUM * mu;
-      params[L_PRV[l] + c] =
-        (1.0 - BN_MOMENTUM) * params[L_PRV[l] + c] + BN_MOMENTUM * (v * fb) / f32(bs - 1u);
-      let is = inverseSqrt(v + BN_EPS);
-      w_mean[u] = mu;
-      w_invstd[u] = is;
-      let g = params[L_PG[l] + c];
-      let bt = params[L_PBE[l] + c];
-      for (var b = 0u; b < bs; b++) {
-        let o = u * BS + b;
-        scratch[znb + o] = g * ((scratch[zb + o] - mu) * is) + bt;
-      }
-    } else {
-      for (var b = 0u; b < bs; b++) { scratch[znb + u * BS + b] = scratch[zb + u * BS + b]; }
-    }
-    if (L_ACT[l] == 10u) {
-      var sa = 0.0;
-      for (var b = 0u; b < bs; b++) { sa += abs(scratch[znb + u * BS + b]); }
-      let al = sa / f32(max(bs, 1u));
-      w_alpha[u] = al;
-      for (var b = 0u; b < bs; b++) {
-        scratch[ab + u * BS + b] = select(-al, al, scratch[znb + u * BS + b] >= 0.0);
-      }
-    } else {
-      for (var b = 0u; b < bs; b++) {
-        scratch[ab + u * BS + b] = act(L_ACT[l], scratch[znb + u * BS + b]);
-      }
-    }
-  }
-}
-
-// Batch norm backward of layer l, one thread per unit: dγ, dβ into w_dgamma / w_dbeta, and DZ (which
-// holds dzn on entry) becomes the gradient of z.
-fn column_backward(l: u32, r: u32, t: u32, bs: u32) {
-  let N = L_N[l];
-  let fb = f32(bs);
-  for (var n = t; n < N; n += WG) {
-    let u = L_UOFF[l] + n;
-    let mu = w_mean[u];
-    let is = w_invstd[u];
-    var sdy = 0.0;
-    var sdyx = 0.0;
-    for (var b = 0u; b < bs; b++) {
-      let g = scratch[dzb + u * BS + b];
-      sdy += g;
-      sdyx += g * ((scratch[zb + u * BS + b] - mu) * is);
-    }
-    w_dbeta[u] = sdy;
-    w_dgamma[u] = sdyx;
-    let kk = params[L_PG[l] + r * N + n] * is / fb;
-    for (var b = 0u; b < bs; b++) {
-      let o = u * BS + b;
-      scratch[dzb + o] = kk * (fb * scratch[dzb + o] - sdy - ((scratch[zb + o] - mu) * is) * sdyx);
-    }
-  }
-}
-
 // Softmax cross-entropy of each own sample's logits (Z of the output layer): DZ = (softmax − onehot)/bs.
 fn softmax_loss(r: u32, t: u32, start: u32, bs: u32) {
   let fb = f32(bs);
@@ -258,12 +188,14 @@ fn softmax_loss(r: u32, t: u32, start: u32, bs: u32) {
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let t = lid.x;
   let r = wid.x;
-  let base = r * (4u * BS * S + WG * PW);
+  let base = r * (4u * BS * S + WG * PW + 2u * WG * S);
   zb = base;
   znb = base + BS * S;
   ab = base + 2u * BS * S;
   dzb = base + 3u * BS * S;
   let partial = base + 4u * BS * S;
+  red1 = partial + WG * PW;
+  red2 = red1 + WG * S;
   var bad = status[r * WG + t];
 
   for (var s = p.s0; s < p.s0 + p.ns; s++) {

@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { create, globals } from 'webgpu';
+import { throttleDawnTicks } from './dawn-tick.ts';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -37,6 +38,7 @@ function hasGpuDeviceNodes(): boolean {
 
 export async function requestNodeAdapter(powerPreference?: GPUPowerPreference): Promise<NodeAdapter> {
   Object.assign(globalThis, globals); // GPUBufferUsage, GPUShaderStage, … as in a browser
+  throttleDawnTicks();
   const canFallBack =
     process.platform === 'linux' &&
     !process.env.VK_ICD_FILENAMES &&

@@ -6,6 +6,7 @@
  *
  * Sums keep the layered trainer's order: z = ((bias + x0·w0) + x1·w1) + …, da = (dz0·w0k + dz1·w1k) + ….
  */
+import { columnBackwardFn, columnForwardFn } from './fused-columns.ts';
 import type { FusedLayout } from './fused-layout.ts';
 import { activationId } from './fused-layout.ts';
 import type { NetworkPlan } from './plan.ts';
@@ -210,6 +211,11 @@ fn train_samples(r: u32, t: u32, start: u32, bs: u32) {
 `;
 }
 
+/**
+ * forward() and backward() of a network with column phases. Between the passes only the column phases'
+ * own barriers and one at the end of the forward pass (w_mean, w_invstd, w_alpha, written by thread 0,
+ * are read by every thread from the loss on): each thread's passes read only the samples it wrote.
+ */
 function layerPasses(plan: NetworkPlan, layout: FusedLayout): string {
   const fns: string[] = [];
   const fwd: string[] = ['fn forward(r: u32, t: u32, start: u32, bs: u32) {'];
@@ -217,16 +223,16 @@ function layerPasses(plan: NetworkPlan, layout: FusedLayout): string {
     fns.push(forwardFn(plan, layout, l), backwardFn(plan, layout, l));
     fwd.push(`  for (var b = t; b < bs; b += WG) { forward_${l}(r, b, start); }`);
     if (L.batchNorm || L.activation === 'magnitude_aware_sign') {
-      fwd.push(`  sync();\n  column_forward(${f(l)}, r, t, bs);\n  sync();`);
+      fns.push(columnForwardFn(plan, layout, l));
+      fwd.push(`  column_forward_${l}(r, t, bs);`);
     }
+    if (L.batchNorm) fns.push(columnBackwardFn(plan, layout, l));
   });
-  fwd.push('}');
+  fwd.push('  sync();', '}');
   const bwd: string[] = ['fn backward(r: u32, t: u32, start: u32, bs: u32) {'];
   for (let l = plan.layers.length - 1; l >= 0; l--) {
     bwd.push(`  for (var b = t; b < bs; b += WG) { backward_${l}(r, b, start); }`);
-    if (l > 0 && plan.layers[l - 1].batchNorm) {
-      bwd.push(`  sync();\n  column_backward(${f(l - 1)}, r, t, bs);\n  sync();`);
-    }
+    if (l > 0 && plan.layers[l - 1].batchNorm) bwd.push(`  column_backward_${l - 1}(r, t, bs);`);
   }
   bwd.push('}');
   return [...fns, fwd.join('\n'), bwd.join('\n'), ''].join('\n\n');

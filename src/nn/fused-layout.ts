@@ -107,9 +107,12 @@ export function fusedLayout(plan: NetworkPlan, R: number, batch: number): FusedL
   return { layers, paramFloats: off, S: unit, PW: priv, maxW, BS: batch };
 }
 
-/** Bytes of the scratch buffer: per replica Z, ZN, A, DZ [BS, S] and the partials [WG, PW]. */
+/**
+ * Bytes of the scratch buffer: per replica Z, ZN, A, DZ [BS, S], the gradient partials [WG, PW] and the
+ * column phases' reduction rows RED1, RED2 [WG, S].
+ */
 export function scratchBytes(layout: FusedLayout, R: number, WG: number): number {
-  return R * (4 * layout.BS * layout.S + WG * layout.PW) * 4;
+  return R * (4 * layout.BS * layout.S + WG * layout.PW + 2 * WG * layout.S) * 4;
 }
 
 /**

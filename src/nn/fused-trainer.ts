@@ -30,7 +30,14 @@ import { adamStepSize } from '../kernels/adam_update/kernel.ts';
 import { readF32, readU32, rwF32, rwU32 } from '../kernels/layout.ts';
 import { epochBatches, epochOrder } from './batches.ts';
 import { fusedPasses } from './fused-codegen.ts';
-import { type FusedLayout, fusedLayout, fusedMisfit, fusedPrelude, fusedWorkgroup } from './fused-layout.ts';
+import {
+  type FusedLayout,
+  fusedLayout,
+  fusedMisfit,
+  fusedPrelude,
+  fusedWorkgroup,
+  scratchBytes,
+} from './fused-layout.ts';
 import { type EpochMetrics, GpuTrainer, type TrainData } from './gpu-trainer.ts';
 import type { LayerParams } from './init.ts';
 import type { NetworkPlan } from './plan.ts';
@@ -175,7 +182,7 @@ export class FusedTrainer {
       params: own(createTensor(gpu, 'f32', [lay.paramFloats], 'fused parameters', packed)),
       moments: own(createTensor(gpu, 'f32', [2 * lay.paramFloats], 'fused Adam moments')),
       scratch: own(
-        createTensor(gpu, 'f32', [R * (4 * lay.BS * lay.S + WG * lay.PW)], 'fused activations and partials'),
+        createTensor(gpu, 'f32', [scratchBytes(lay, R, WG) / 4], 'fused activations and partials'),
       ),
       status: own(createTensor(gpu, 'u32', [R * WG], 'fused divergence status')),
     };
