@@ -72,11 +72,6 @@ struct Params {
 
 override WG: u32 = 4;
 
-const BN_EPS: f32 = 1e-5;
-const BN_MOMENTUM: f32 = 0.1;
-const SWISH_BETA: f32 = 5.0;
-const NONE: u32 = 0xffffffffu;
-
 var<workgroup> w_mean: array<f32, S>;
 var<workgroup> w_invstd: array<f32, S>;
 var<workgroup> w_alpha: array<f32, S>;
@@ -96,52 +91,6 @@ var<private> red2: u32;
 fn sync() {
   storageBarrier();
   workgroupBarrier();
-}
-
-fn finite(v: f32) -> bool {
-  return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u;
-}
-
-fn act(kind: u32, v: f32) -> f32 {
-  switch kind {
-    case 0u, 1u, 2u, 3u: { return select(-1.0, 1.0, v >= 0.0); }
-    case 4u: { return select(0.0, 1.0, v > 0.0); }
-    case 5u: { return tanh(clamp(v, -10.0, 10.0)); }
-    case 6u: { return max(v, 0.0); }
-    case 7u: {
-      let e = exp(-min(abs(v), 100.0));
-      return select(e, 1.0, v >= 0.0) / (1.0 + e);
-    }
-    case 8u: { return clamp(v, -1.0, 1.0); }
-    default: { return v; }
-  }
-}
-
-fn window(v: f32) -> f32 { return select(0.0, 1.0, abs(v) <= 1.0); }
-
-fn act_grad(kind: u32, v: f32) -> f32 {
-  switch kind {
-    case 0u, 4u, 8u, 10u: { return window(v); }
-    case 2u: { return select(0.0, 2.0 - 2.0 * abs(v), abs(v) <= 1.0); }
-    case 3u: {
-      let a = min(SWISH_BETA * min(abs(v), 1e30), 100.0);
-      let e = exp(-a);
-      let q = 1.0 + e;
-      return SWISH_BETA * (2.0 - a * (1.0 - e) / q) * 2.0 * e / (q * q);
-    }
-    case 5u: {
-      let e = exp(-2.0 * min(abs(v), 50.0));
-      let q = 1.0 + e;
-      return 4.0 * e / (q * q);
-    }
-    case 6u: { return select(0.0, 1.0, v > 0.0); }
-    case 7u: {
-      let e = exp(-min(abs(v), 100.0));
-      let q = 1.0 + e;
-      return e / (q * q);
-    }
-    default: { return 1.0; }
-  }
 }
 
 // Adam or SGD on one parameter (index i in params / moments), clipped when `clip`.

@@ -264,6 +264,44 @@ describe('fused trainer vs layered trainer', () => {
     layered.destroy();
   }, 60_000);
 
+  // The fused evaluation (shaders/fused_eval.wgsl) does the layered forward's arithmetic in the same
+  // order, so every number of an evaluation, the information-plane estimates included, is the same bits.
+  const evalCases: [string, ConfigInput, boolean, number][] = [
+    ['BNN + BN, ste_sign', bnnCase('ste_sign', true).input, true, 4],
+    ['BNN + BN, ste_heaviside, WG 64', bnnCase('ste_heaviside', true, 64).input, true, 64],
+    [
+      'DNN tanh, sigmoid + BN, relu',
+      {
+        replicas: 2,
+        batchSize: 32,
+        network: {
+          hidden: [
+            layer(10, 'tanh', false, false),
+            layer(6, 'sigmoid', false, true),
+            layer(4, 'relu', false, false),
+          ],
+        },
+      },
+      false,
+      4,
+    ],
+  ];
+  for (const [name, input, pm1, workgroup] of evalCases) {
+    it(`evaluates like the layered forward, bit for bit (${name})`, async () => {
+      const { config, data, plan, params } = setup(input, D, C, pm1, N_TRAIN, N_TEST);
+      const t = await FusedTrainer.create(gpu, plan, config, data, params, { workgroup });
+      expect(t.fusedEvaluation).toBe(true);
+      await t.enableEstimation(config.estimator, 'full');
+      for (let epoch = 1; epoch <= 2; epoch++) await t.trainEpoch(epoch, false);
+      const fusedMetrics = await t.evaluate();
+      t.layered.useFastForward(null);
+      const layeredMetrics = await t.evaluate();
+      expect(fusedMetrics.info?.length).toBe(3);
+      expect(fusedMetrics).toEqual(layeredMetrics);
+      t.destroy();
+    }, 60_000);
+  }
+
   // Two classes and an odd count of parameters per replica (P ≡ 2 mod 4 floats for 2 replicas): the
   // shapes where the kernel once addressed Adam's v past the end of the moments buffer (its offset was
   // the params buffer's padded length), so the clamped access of replica 1's last output bias landed on

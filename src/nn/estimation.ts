@@ -21,7 +21,7 @@ import type { InfoEstimate } from '../info/entropy.ts';
 import type { KdeEstimate } from '../info/kde.ts';
 import { type EstimatorSettings, extraEstimator, type LayerCoding, layerCoding } from '../info/settings.ts';
 import { createLayerEstimator, type LayerEstimator } from './estimator.ts';
-import type { EvalChunk, Evaluation, EvaluationHook } from './evaluation.ts';
+import { type EvalChunk, type Evaluation, type EvaluationHook, outputsForward } from './evaluation.ts';
 import { kbitLayerCoding } from './kbit-codes.ts';
 import { createKdeEstimator, type KdeEstimator } from './kde-estimator.ts';
 import type { F32, TensorPool } from './layer-buffers.ts';
@@ -187,7 +187,7 @@ export class Estimation implements EvaluationHook {
   encodeBefore(pass: GPUComputePassEncoder): void {
     // Adaptive bins need every layer's min and max over the whole estimation set before any code.
     if (!this.estimators.some((e) => e.needsMinMax)) return;
-    for (const c of this.chunks) for (const op of [...c.forward, ...c.minmax]) op.encode(pass);
+    for (const c of this.chunks) for (const op of [...outputsForward(c), ...c.minmax]) op.encode(pass);
   }
 
   encodeAfter(pass: GPUComputePassEncoder): void {
@@ -246,7 +246,7 @@ export class Estimation implements EvaluationHook {
         if (offset >= kde.n) break;
         const pass = enc.beginComputePass({ label: 'KDE forward' });
         for (const op of prelude) op.encode(pass);
-        for (const op of c.forward) op.encode(pass);
+        for (const op of outputsForward(c)) op.encode(pass);
         pass.end();
         const rows = Math.min(c.rows, kde.n - offset);
         kde.layers.forEach((k, i) => {

@@ -45,6 +45,9 @@ export interface EpochMetrics {
 export interface ChunkForward {
   /** Gather the chunk's rows and run the forward pass. */
   forward: PreparedOp[];
+  /** The first ops of `forward`: the chunk's rows gathered into `inputs`, f32 [R, rows, D]. */
+  gather: PreparedOp[];
+  inputs: F32;
   /** Per-row loss and hit from the logits. */
   loss: PreparedOp[];
   /** f32 [R, rows] each, written by `loss`. */
@@ -79,7 +82,15 @@ export interface EvalChunk extends ChunkForward {
   codes: PreparedOp[];
   /** Min/max of every adaptive layer (a separate pass before the codes). */
   minmax: PreparedOp[];
+  /**
+   * A faster forward that writes `outputs` only (not `pre` or `z`): the fused trainer's (nn/fused-eval.ts).
+   * Every evaluation and estimate runs it; layerOutputs keeps `forward`, which writes all three.
+   */
+  fast?: PreparedOp[];
 }
+
+/** The ops that give a chunk's outputs: its fast forward when it has one. */
+export const outputsForward = (c: EvalChunk): PreparedOp[] => c.fast ?? c.forward;
 
 /** What evaluation needs of an attached information-plane estimation (nn/estimation.ts). */
 export interface EvaluationHook {
@@ -174,7 +185,7 @@ export class Evaluation {
     for (const op of this.source.prelude) op.encode(pass);
     hook?.encodeBefore(pass);
     for (const set of this.chunks) {
-      for (const c of set) for (const op of [...c.forward, ...c.metrics, ...c.codes]) op.encode(pass);
+      for (const c of set) for (const op of [...outputsForward(c), ...c.metrics, ...c.codes]) op.encode(pass);
     }
     hook?.encodeAfter(pass);
     if (flips) for (const op of this.source.flips.ops) op.encode(pass);

@@ -158,12 +158,8 @@ export function fusedPasses(plan: NetworkPlan, layout: FusedLayout): string {
   return `${privateCopies(plan, layout)}\n${trainSamples(plan, layout)}`;
 }
 
-/**
- * load_weights(), zero_grads() and store_partials(), unrolled: with every index into wp and gp a
- * constant, the compiler can keep them at fixed offsets (a dynamic index anywhere makes every access
- * one per lane on SwiftShader).
- */
-function privateCopies(plan: NetworkPlan, layout: FusedLayout): string {
+/** load_weights(r): replica r's weights (sign(W) for binary layers) and biases into the private wp. */
+export function loadWeightsFn(plan: NetworkPlan, layout: FusedLayout): string {
   const load = ['fn load_weights(r: u32) {'];
   plan.layers.forEach((L, l) => {
     const lay = layout.layers[l];
@@ -182,6 +178,16 @@ function privateCopies(plan: NetworkPlan, layout: FusedLayout): string {
     }
   });
   load.push('}');
+  return load.join('\n');
+}
+
+/**
+ * load_weights(), zero_grads() and store_partials(), unrolled: with every index into wp and gp a
+ * constant, the compiler can keep them at fixed offsets (a dynamic index anywhere makes every access
+ * one per lane on SwiftShader).
+ */
+function privateCopies(plan: NetworkPlan, layout: FusedLayout): string {
+  const load = loadWeightsFn(plan, layout).split('\n');
   const PW = layout.PW;
   const zero = ['fn zero_grads() {', ...Array.from({ length: PW }, (_, i) => `  gp[${i}] = 0.0;`), '}'];
   const store = [

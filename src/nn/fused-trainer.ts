@@ -18,6 +18,7 @@
  */
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
+import common from '../../shaders/fused_common.wgsl?raw';
 import source from '../../shaders/fused_train.wgsl?raw';
 import type { RunConfig } from '../config/run-config.ts';
 import type { Gpu } from '../gpu/device.ts';
@@ -30,6 +31,7 @@ import { adamStepSize } from '../kernels/adam_update/kernel.ts';
 import { readF32, readU32, rwF32, rwU32 } from '../kernels/layout.ts';
 import { epochBatches, epochOrder } from './batches.ts';
 import { fusedPasses } from './fused-codegen.ts';
+import { fusedEvalForward } from './fused-eval.ts';
 import {
   type FusedLayout,
   fusedLayout,
@@ -85,6 +87,8 @@ export class FusedTrainer {
   readonly kind = 'fused' as const;
   /** The first divergence seen at a logged epoch (status is read with each evaluation). */
   divergence: Divergence | null = null;
+  /** Whether evaluations run the fused forward (nn/fused-eval.ts), else the layered one. */
+  fusedEvaluation = false;
   /** Steps per dispatch now (adapted after every epoch). */
   stepsPerDispatch = 1;
   private msPerStep = Number.NaN;
@@ -194,9 +198,12 @@ export class FusedTrainer {
     this.owned.push(this.statusRead);
     // The prelude fixes the network's shape: it is the version (the pipeline cache's key).
     const version = fusedPrelude(this.plan, lay);
-    const code = `${version}\n${source}\n${fusedPasses(this.plan, lay)}`;
+    const code = `${version}\n${common}\n${source}\n${fusedPasses(this.plan, lay)}`;
     const def: KernelDef = { name: 'fused_train', versions: { [version]: code }, layout };
     this.pipeline = await kernelPipeline(gpu, def, version, { WG });
+    const evalOp = await fusedEvalForward(gpu, this.plan, lay, this.tensors.params, WG, this.owned);
+    this.layered.useFastForward(evalOp);
+    this.fusedEvaluation = evalOp !== null;
   }
 
   private buf(t: Tensor): GPUBuffer {

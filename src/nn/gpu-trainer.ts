@@ -25,7 +25,7 @@ import { GatherParams, prepareGatherRows } from '../kernels/gather_rows/kernel.t
 import { type BatchSlice, epochBatches, epochOrder } from './batches.ts';
 import { calibrateBatchNorm } from './bn-calibration.ts';
 import { Estimation, type EstimationOptions } from './estimation.ts';
-import { type EpochMetrics, Evaluation, evalChunkRows } from './evaluation.ts';
+import { type EpochMetrics, type EvalChunk, Evaluation, evalChunkRows } from './evaluation.ts';
 import type { LayerParams } from './init.ts';
 import {
   type Acts,
@@ -169,6 +169,8 @@ export class GpuTrainer {
         });
         return {
           forward: [gather, ...(await forwardOps(gpu, this.layers, acts, false))],
+          gather: [gather],
+          inputs: acts.x,
           loss: await lossOps(gpu, acts),
           lossRows: acts.loss,
           correctRows: acts.correct,
@@ -370,6 +372,16 @@ export class GpuTrainer {
    */
   parameterBuffers(): ParameterBuffers[] {
     return layerParameterBuffers(this.gpu, this.layers);
+  }
+
+  /**
+   * Gives every evaluation chunk a faster forward that writes its outputs (nn/evaluation.ts `fast`): the
+   * chunk's gather, then the op `make` returns for it. Null takes them back (the layered forward again).
+   */
+  useFastForward(make: ((c: EvalChunk) => PreparedOp) | null): void {
+    for (const set of this.evaluation.chunks) {
+      for (const c of set) c.fast = make ? [...c.gather, make(c)] : undefined;
+    }
   }
 
   /** The current parameters, for checks and exports. */
