@@ -12,7 +12,7 @@
 //   backward: dW += dzᵀ·in, db += Σ dz, da = dz·Wq, dzn = act'(zn)·da (STE pseudo-gradient; α·1{|zn|≤1}
 //     for magnitude_aware_sign), BN: dγ = Σ dzn·x̂, dβ = Σ dzn, dz = γ·invstd/Bs·(Bs·dzn − dβ − x̂·dγ)
 //   update: Adam (Keras: m, v, w −= α_t·m/(√v + ε), α_t from the host per step) or SGD (w −= lr·g),
-//     then W clipped to [−clip, clip] for binary weights. The products in ±1 are exact in f32, so the
+//     then W clipped to [−clip, clip] for binary and k-bit weights. The products in ±1 are exact in f32, so the
 //     float dot products give the XNOR-popcount GEMM's integers on ±1 inputs and sign(W).
 //
 // Launch: one workgroup per replica (grid (R, 1, 1)), WG threads (override; 4 on SwiftShader, 64 on a
@@ -164,7 +164,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     for (var l = 0u; l < NL; l++) {
       let N = L_N[l];
       let nk = N * L_K[l];
-      let clip = L_BIN[l] == 1u;
+      let clip = L_CLIP[l] == 1u; // binary and k-bit latent weights
       for (var i = t; i < nk; i += WG) {
         var g = 0.0;
         for (var u = 0u; u < WG; u++) { g += scratch[partial + u * PW + L_WOFF[l] + i]; }

@@ -15,7 +15,12 @@
  *   the losses within 1e-3 (measured: below 1e-5; BN outputs within rounding of 0 may flip a sign).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, type ConfigInput, type LayerActivation } from '../src/config/run-config.ts';
+import {
+  ConfigError,
+  type ConfigInput,
+  kbitActivation,
+  type LayerActivation,
+} from '../src/config/run-config.ts';
 import type { Gpu } from '../src/gpu/device.ts';
 import { epochBatches, epochOrder } from '../src/nn/batches.ts';
 import { CpuTrainer } from '../src/nn/cpu-trainer.ts';
@@ -91,6 +96,27 @@ const dnnCase = (a: LayerActivation, batchNorm: boolean, sgd: boolean, workgroup
   workgroup,
 });
 
+/** k-bit weights and activations (q2, q4, q8), on float inputs (see CASES). */
+const kbitCase = (k: 2 | 4 | 8, batchNorm: boolean): Case => ({
+  name: `k-bit q${k}${batchNorm ? ' + BN' : ''}, WG 4`,
+  input: {
+    replicas: 3,
+    batchSize: 32,
+    network: {
+      hidden: [10, 7, 5].map((width) => ({
+        width,
+        weights: `q${k}` as const,
+        batchNorm,
+        activation: `q${k}` as const,
+      })),
+    },
+    optimizer: { lr: 0.01 },
+  },
+  pm1: false,
+  workgroup: 4,
+  departsFromCpu: true,
+});
+
 const QUANTIZERS: LayerActivation[] = [
   'ste_sign',
   'ste_identity',
@@ -119,12 +145,22 @@ const CASES: Case[] = [
     nTrain: 32,
     epochs: 1,
     paramsOnly: true,
-    departsFromCpu: true, // here the CPU reference's W of replicas 1 and 2 are NaN after the step
   },
   bnnCase('ste_identity', false),
   bnnCase('ste_sign', true, 64),
   bnnCase('ste_sign', false),
   { ...bnnCase('magnitude_aware_sign', false), departsFromCpu: true },
+  // k-bit weights: a latent weight within rounding of a level boundary takes either level, and then the
+  // networks go different ways (measured: after one step the fused and layered weights agree within 3e-8;
+  // after three steps of q2 with batch norm a few levels differ and the weights by ~4e-3). So: float
+  // inputs (±1 inputs put many pre-activations exactly on a q_k boundary at initialisation), three epochs
+  // where the levels are fine enough, one step for q2 + BN; and held to the layered trainer, which departs
+  // from the float64 CPU reference by as much (test losses ~1e-2 apart after one q2 step; the layered
+  // trainer's own check against it is test/capacity.test.ts).
+  { ...kbitCase(2, true), name: 'k-bit q2 + BN, one step, WG 4', nTrain: 32, epochs: 1 },
+  kbitCase(4, true),
+  kbitCase(8, true),
+  kbitCase(4, false),
 ];
 
 /** -1, 0 or 1: the code a binary layer's output carries (±1, ±α, or heaviside's 0 / 1). */
@@ -163,17 +199,33 @@ function expectParamsClose(
   });
 }
 
+/**
+ * Binary layers' outputs bit for bit; k-bit layers' levels (their exact codes) all but a few: their
+ * pre-activations are sums of k-bit products, not integers, so sums in another order may round a value
+ * that lies within rounding of a level boundary to the neighbouring level (measured: none to a handful of
+ * the 120–300 values per layer; held to 2 %).
+ */
 function expectSameCodes(
-  plan: { layers: { binaryOutput: boolean; name: string }[] },
+  plan: { layers: { binaryOutput: boolean; name: string; activation: LayerActivation | null }[] },
   got: Float32Array[],
   ref: ArrayLike<number>[],
   vs: string,
 ) {
   plan.layers.forEach((l, i) => {
-    if (!l.binaryOutput) return;
+    const kbit = l.activation !== null && kbitActivation(l.activation) !== undefined;
+    if (!l.binaryOutput && !kbit) return;
     let differ = 0;
-    for (let j = 0; j < ref[i].length; j++) if (code(got[i][j]) !== code(ref[i][j])) differ++;
-    expect(differ, `${l.name}: ${differ} of ${ref[i].length} binary outputs differ from the ${vs}`).toBe(0);
+    for (let j = 0; j < ref[i].length; j++) {
+      const same = kbit
+        ? Math.fround(got[i][j]) === Math.fround(ref[i][j])
+        : code(got[i][j]) === code(ref[i][j]);
+      if (!same) differ++;
+    }
+    const allowed = kbit ? Math.floor(0.02 * ref[i].length) : 0;
+    expect(
+      differ,
+      `${l.name}: ${differ} of ${ref[i].length} outputs differ from the ${vs}`,
+    ).toBeLessThanOrEqual(allowed);
   });
 }
 
@@ -190,11 +242,11 @@ async function check(c: Case): Promise<void> {
   };
   const cpuT = new CpuTrainer(plan, R, params, config.optimizer);
   const batches = epochBatches(
-    N_TRAIN,
+    nTrain,
     config.batchSize,
     plan.layers.some((l) => l.batchNorm),
   );
-  expect(batches.map((b) => b.size)).toEqual([32, 32, 26]);
+  if (nTrain === N_TRAIN) expect(batches.map((b) => b.size)).toEqual([32, 32, 26]);
   fused.stepsPerDispatch = 2; // an epoch in two dispatches: state carries across them
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const m = await fused.trainEpoch(epoch);

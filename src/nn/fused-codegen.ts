@@ -6,9 +6,11 @@
  *
  * Sums keep the layered trainer's order: z = ((bias + x0·w0) + x1·w1) + …, da = (dz0·w0k + dz1·w1k) + ….
  */
+
+import { kbitWeights } from '../config/run-config.ts';
 import { columnBackwardFn, columnForwardFn } from './fused-columns.ts';
 import type { FusedLayout } from './fused-layout.ts';
-import { activationId } from './fused-layout.ts';
+import { activationId, KBIT_IDS } from './fused-layout.ts';
 import type { NetworkPlan } from './plan.ts';
 
 const f = (n: number) => `${n}u`;
@@ -158,18 +160,19 @@ export function fusedPasses(plan: NetworkPlan, layout: FusedLayout): string {
   return `${privateCopies(plan, layout)}\n${trainSamples(plan, layout)}`;
 }
 
-/** load_weights(r): replica r's weights (sign(W) for binary layers) and biases into the private wp. */
+/** load_weights(r): replica r's weights (sign(W) or q_k(W) when quantized) and biases into the private wp. */
 export function loadWeightsFn(plan: NetworkPlan, layout: FusedLayout): string {
   const load = ['fn load_weights(r: u32) {'];
   plan.layers.forEach((L, l) => {
     const lay = layout.layers[l];
     const NK = L.width * L.fanIn;
+    const bits = kbitWeights(L.weights);
+    const kbit = bits ? KBIT_IDS[bits] : 0; // q_k(W) through act()'s k-bit ids
     load.push(`  let w${l} = ${f(lay.w.offset)} + r * ${f(NK)};`);
     for (let i = 0; i < NK; i++) {
+      const w = `params[w${l} + ${f(i)}]`;
       load.push(
-        L.binaryWeights
-          ? `  wp[${lay.privateW + i}] = select(-1.0, 1.0, params[w${l} + ${f(i)}] >= 0.0);`
-          : `  wp[${lay.privateW + i}] = params[w${l} + ${f(i)}];`,
+        `  wp[${lay.privateW + i}] = ${L.binaryWeights ? `select(-1.0, 1.0, ${w} >= 0.0)` : kbit ? `act(${f(kbit)}, ${w})` : w};`,
       );
     }
     if (lay.bias) {

@@ -4,6 +4,7 @@
  * the network's shape to the kernel. Pure functions of the plan, so the run's choice of trainer (and the
  * message when a forced choice does not fit) needs no GPU.
  */
+import { kbitActivation, kbitWeights } from '../config/run-config.ts';
 import { ACTIVATIONS } from '../kernels/activation/ref.ts';
 import type { LayerPlan, NetworkPlan } from './plan.ts';
 
@@ -27,10 +28,18 @@ export function fusedWorkgroup(software: boolean): number {
   return software ? 4 : 64;
 }
 
-/** WGSL id of each activation (the ACTIVATIONS table's), magnitude_aware_sign 10, none (output) 255. */
+/** WGSL ids of the k-bit activations q2, q4, q8 (shaders/fused_common.wgsl). */
+export const KBIT_IDS: Record<number, number> = { 2: 11, 4: 12, 8: 13 };
+
+/**
+ * WGSL id of each activation (the ACTIVATIONS table's), magnitude_aware_sign 10, q2 / q4 / q8 11 / 12 / 13,
+ * none (output) 255.
+ */
 export function activationId(l: LayerPlan): number {
   if (l.activation === null) return 255;
   if (l.activation === 'magnitude_aware_sign') return 10;
+  const bits = kbitActivation(l.activation);
+  if (bits) return KBIT_IDS[bits];
   const a = ACTIVATIONS.find((e) => e.name === l.activation);
   if (!a) throw new Error(`fused trainer: unknown activation '${l.activation}'`);
   return a.id;
@@ -132,13 +141,15 @@ export function fusedMisfit(
     return `the fused trainer takes at most ${L.maxUnits} input features; this dataset has ${plan.inputs}`;
   }
   for (const l of plan.layers) {
-    // What the kernel implements: binary or float weights, and the activations of its ACTIVATIONS table.
-    if (l.quantizedWeights) {
-      return `the fused trainer takes binary or float weights; ${l.name} has ${l.weights} weights`;
+    // What the kernel implements: binary, k-bit or float weights, and the activations of its ACTIVATIONS
+    // table, magnitude_aware_sign and the k-bit ones.
+    if (l.quantizedWeights && !kbitWeights(l.weights)) {
+      return `the fused trainer takes binary, k-bit or float weights; ${l.name} has ${l.weights} weights`;
     }
     if (
       l.activation !== null &&
       l.activation !== 'magnitude_aware_sign' &&
+      !kbitActivation(l.activation) &&
       !ACTIVATIONS.some((e) => e.name === l.activation)
     ) {
       return `the fused trainer has no ${l.activation} activation (${l.name})`;
@@ -208,8 +219,8 @@ export function fusedPrelude(plan: NetworkPlan, layout: FusedLayout): string {
       plan.layers.map((l) => (l.batchNorm ? 1 : 0)),
     ),
     u32Array(
-      'L_BIN',
-      plan.layers.map((l) => (l.binaryWeights ? 1 : 0)),
+      'L_CLIP',
+      plan.layers.map((l) => (l.binaryWeights || l.quantizedWeights ? 1 : 0)),
     ),
     u32Array(
       'L_PW',
