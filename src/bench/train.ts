@@ -12,6 +12,7 @@
 
 import { parseConfig } from '../config/run-config.ts';
 import type { Gpu } from '../gpu/device.ts';
+import { loggedEpochs } from '../info/schedule.ts';
 import { FusedTrainer } from '../nn/fused-trainer.ts';
 import { GpuTrainer } from '../nn/gpu-trainer.ts';
 import { parseLink } from '../run/link.ts';
@@ -109,4 +110,68 @@ export async function measurePlayground(
     t.destroy();
   }
   return { trainer, epochsPerSecond: summarize(rates) };
+}
+
+/** The 12-bit protocol of the study (docs/METHOD.md §5): batch 512, 8000 epochs, 200 points on the IDNN schedule. */
+export const PROTOCOL_12BIT = { link: 'v=1&batch=512', epochs: 8000, points: 200 } as const;
+
+export interface EstimateOverhead {
+  replicas: number;
+  /** Milliseconds per epoch of training alone (the epochs between logged ones). */
+  trainMs: Summary;
+  /** Milliseconds a logged epoch adds: the evaluation and the information-plane estimate. */
+  loggedMs: Summary;
+  /** Logged epochs of the protocol's schedule, and its epochs. */
+  logged: number;
+  epochs: number;
+  /** What the estimate adds to the training time over the whole protocol: logged·loggedMs / (epochs·trainMs). */
+  overhead: number;
+}
+
+/**
+ * What the information-plane estimate costs the fused trainer over the 12-bit protocol, from a sample of
+ * it: per epoch the time to train, per logged epoch the time the evaluation and estimate add (both
+ * medians over `samples` epochs after a warm-up), then scaled by the protocol's schedule.
+ */
+export async function measureEstimateOverhead(
+  gpu: Gpu,
+  replicas: number,
+  samples: number,
+): Promise<EstimateOverhead> {
+  const config = parseConfig({ ...parseLink(PROTOCOL_12BIT.link).config, replicas });
+  const p = await prepareRun(config);
+  const t = await FusedTrainer.create(gpu, p.plan, config, p.data, p.params);
+  const train: number[] = [];
+  const logged: number[] = [];
+  try {
+    await t.enableEstimation(config.estimator, 'full');
+    let e = 1;
+    await t.trainEpoch(e++); // warm-up: pipelines, caches, steps per dispatch
+    await t.trainEpoch(e++, false);
+    for (let s = 0; s < samples; s++) {
+      let t0 = performance.now();
+      await t.trainEpoch(e++, false);
+      const plain = performance.now() - t0;
+      train.push(plain);
+      t0 = performance.now();
+      await t.trainEpoch(e++);
+      logged.push(Math.max(0, performance.now() - t0 - plain));
+    }
+  } finally {
+    t.destroy();
+  }
+  const schedule = loggedEpochs(
+    { ...config.log, schedule: 'idnn', points: PROTOCOL_12BIT.points },
+    PROTOCOL_12BIT.epochs,
+  ).length;
+  const trainMs = summarize(train);
+  const loggedMs = summarize(logged);
+  return {
+    replicas,
+    trainMs,
+    loggedMs,
+    logged: schedule,
+    epochs: PROTOCOL_12BIT.epochs,
+    overhead: (schedule * loggedMs.median) / (PROTOCOL_12BIT.epochs * trainMs.median),
+  };
 }

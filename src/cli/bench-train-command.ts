@@ -11,6 +11,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  type EstimateOverhead,
+  measureEstimateOverhead,
   measurePlayground,
   measureTrainRate,
   TRAIN_NETWORKS,
@@ -26,7 +28,8 @@ export const BENCH_TRAIN_USAGE = `usage: bitplane bench-train [--replicas 1,8,32
 
   replica-epochs/s of the 12-bit protocol (BNN and tanh DNN, batch 256): fused trainer, layered trainer
   and a PyTorch-CPU peer (python3-torch; skipped with a note when absent), in the same run; then the app's
-  default run (4 replicas, the estimate every epoch) in epochs/s
+  default run (4 replicas, the estimate every epoch) in epochs/s; and what the information-plane estimate
+  adds to the fused trainer over the 12-bit protocol's IDNN schedule (R ≤ 32)
   --replicas  replica counts (default 1,8,32,256; --quick 1,8,32)
   --epochs    epochs per timed sample (default 5; --quick 2)
   --samples   timed samples per cell, after a warm-up epoch (default 3; --quick 2)
@@ -140,6 +143,12 @@ export async function benchTrainCommand(argv: string[]): Promise<number> {
     }
     const playground = await measurePlayground(gpu, 'fused', quick ? 3 : 10, samples);
     log(`playground default run (fused, estimate every epoch): ${fmt(playground.epochsPerSecond)} epochs/s`);
+    const overheads: EstimateOverhead[] = [];
+    for (const R of replicas.filter((r) => r <= 32)) {
+      const o = await measureEstimateOverhead(gpu, R, Math.max(5, samples));
+      overheads.push(o);
+      log(`estimate overhead R=${R}: ${describeOverhead(o)}`);
+    }
     const table = renderTable(rows, peers, replicas);
     if (values.json) {
       const out = {
@@ -150,6 +159,7 @@ export async function benchTrainCommand(argv: string[]): Promise<number> {
         peers,
         notes,
         playground,
+        overheads,
       };
       console.log(JSON.stringify(out, null, 1));
     } else {
@@ -157,12 +167,18 @@ export async function benchTrainCommand(argv: string[]): Promise<number> {
       console.log(
         `\nplayground default run (4 replicas, estimate every epoch, fused): ${fmt(playground.epochsPerSecond)} epochs/s`,
       );
+      for (const o of overheads) console.log(`estimate, R = ${o.replicas}: ${describeOverhead(o)}`);
       for (const n of notes) console.log(n);
     }
   } finally {
     gpu.destroy();
   }
   return 0;
+}
+
+/** One line: what the information-plane estimate adds over the 12-bit protocol's IDNN schedule. */
+export function describeOverhead(o: EstimateOverhead): string {
+  return `+${(100 * o.overhead).toFixed(1)} % of the fused training time over the 12-bit protocol (${o.logged} logged epochs of ${o.epochs}; training ${fmt(o.trainMs)} ms/epoch, a logged epoch adds ${fmt(o.loggedMs)} ms)`;
 }
 
 /** Markdown: one row per network and R; fused, layered, peer (median ± half the IQR) and fused / peer. */
