@@ -15,69 +15,120 @@ import type { NetworkPlan } from './plan.ts';
 
 const f = (n: number) => `${n}u`;
 
-/** Statements that read layer l's input row of sample b into lets x0…x{K−1}. */
-function inputRow(plan: NetworkPlan, layout: FusedLayout, l: number): string[] {
+/** A column layer: one whose outputs need statistics over the step's samples (./fused-columns.ts). */
+const isColumn = (l: { batchNorm: boolean; activation: string | null }) =>
+  l.batchNorm || l.activation === 'magnitude_aware_sign';
+
+/**
+ * Layer l's input row at sample b: `prologue` (once per pass, before the sample loop) and `row` (per
+ * sample) giving lets x0…x{K−1} and, for a hidden input layer, its pre-activations zn0…zn{K−1}. A column
+ * layer's outputs are not stored: they are recomputed from its z with the statistics its column phase
+ * left in workgroup memory (the same expression, so the same bits, as the column phase's); other layers'
+ * are read from the scratch's A and ZN.
+ */
+function inputRow(
+  plan: NetworkPlan,
+  layout: FusedLayout,
+  l: number,
+  withZn = false,
+): { prologue: string[]; row: string[] } {
   const K = plan.layers[l].fanIn;
-  const out: string[] = [];
+  const prologue: string[] = [];
+  const row: string[] = [];
   if (l === 0) {
-    out.push('  let xi = epoch_data[p.n_steps + r * p.n_train + start + b] * D;');
-    for (let k = 0; k < K; k++) out.push(`  let x${k} = x[xi + ${f(k)}];`);
-  } else {
-    const u = layout.layers[l - 1].unitOffset;
-    for (let k = 0; k < K; k++) out.push(`  let x${k} = scratch[ab + ${f((u + k) * layout.BS)} + b];`);
+    row.push('let xi = epoch_data[p.n_steps + r * p.n_train + start + b] * D;');
+    for (let k = 0; k < K; k++) row.push(`let x${k} = x[xi + ${f(k)}];`);
+    return { prologue, row };
   }
-  return out;
+  const prev = plan.layers[l - 1];
+  const lay = layout.layers[l - 1];
+  const at = (k: number) => `${f((lay.unitOffset + k) * layout.BS)} + b`;
+  if (!isColumn(prev)) {
+    for (let k = 0; k < K; k++) row.push(`let x${k} = scratch[ab + ${at(k)}];`);
+    if (withZn) for (let k = 0; k < K; k++) row.push(`let zn${k} = scratch[znb + ${at(k)}];`);
+    return { prologue, row };
+  }
+  const mag = prev.activation === 'magnitude_aware_sign';
+  for (let k = 0; k < K; k++) {
+    const u = f(lay.unitOffset + k);
+    const z = `scratch[zb + ${at(k)}]`;
+    if (prev.batchNorm && lay.gamma && lay.beta) {
+      const c = (off: number) => `params[${f(off)} + r * ${f(prev.width)} + ${f(k)}]`;
+      prologue.push(`let c_mu${k} = w_mean[${u}];`, `let c_is${k} = w_invstd[${u}];`);
+      prologue.push(`let c_g${k} = ${c(lay.gamma.offset)};`, `let c_bt${k} = ${c(lay.beta.offset)};`);
+      row.push(`let zn${k} = c_g${k} * ((${z} - c_mu${k}) * c_is${k}) + c_bt${k};`);
+    } else {
+      row.push(`let zn${k} = ${z};`);
+    }
+    if (mag) {
+      prologue.push(`let c_al${k} = w_alpha[${u}];`);
+      row.push(`let x${k} = select(-c_al${k}, c_al${k}, zn${k} >= 0.0);`);
+    } else {
+      row.push(`let x${k} = act(${f(activationId(prev))}, zn${k});`);
+    }
+  }
+  return { prologue, row };
+}
+
+/** A pass over the thread's own samples: fn name(r, t, start, bs) { prologue; for b { body } }. */
+function samplePass(name: string, prologue: string[], body: string[]): string {
+  return [
+    `fn ${name}(r: u32, t: u32, start: u32, bs: u32) {`,
+    ...prologue.map((x) => `  ${x}`),
+    '  for (var b = t; b < bs; b += WG) {',
+    ...body.map((x) => `    ${x}`),
+    '  }',
+    '}',
+  ].join('\n');
 }
 
 function forwardFn(plan: NetworkPlan, layout: FusedLayout, l: number): string {
   const L = plan.layers[l];
   const lay = layout.layers[l];
   const { fanIn: K, width: N } = L;
-  const column = L.batchNorm || L.activation === 'magnitude_aware_sign';
-  const lines = [`fn forward_${l}(r: u32, b: u32, start: u32) {`, ...inputRow(plan, layout, l)];
+  const input = inputRow(plan, layout, l);
+  const body = [...input.row];
   const at = (n: number) => `${f((lay.unitOffset + n) * layout.BS)} + b`;
   for (let n = 0; n < N; n++) {
     const terms: string[] = lay.privateB >= 0 ? [`wp[${lay.privateB + n}]`] : [];
     for (let k = 0; k < K; k++) terms.push(`x${k} * wp[${lay.privateW + n * K + k}]`);
-    lines.push(`  let z${n} = ${terms.join(' + ')};`);
-    lines.push(`  scratch[zb + ${at(n)}] = z${n};`);
-    if (!column) {
-      lines.push(`  scratch[znb + ${at(n)}] = z${n};`);
-      lines.push(`  scratch[ab + ${at(n)}] = act(${f(activationId(L))}, z${n});`);
+    body.push(`let z${n} = ${terms.join(' + ')};`);
+    body.push(`scratch[zb + ${at(n)}] = z${n};`);
+    if (!isColumn(L)) {
+      body.push(`scratch[znb + ${at(n)}] = z${n};`);
+      body.push(`scratch[ab + ${at(n)}] = act(${f(activationId(L))}, z${n});`);
     }
   }
-  lines.push('}');
-  return lines.join('\n');
+  return samplePass(`forward_${l}`, input.prologue, body);
 }
 
 function backwardFn(plan: NetworkPlan, layout: FusedLayout, l: number): string {
   const L = plan.layers[l];
   const lay = layout.layers[l];
   const { fanIn: K, width: N } = L;
-  const lines = [`fn backward_${l}(r: u32, b: u32, start: u32) {`, ...inputRow(plan, layout, l)];
+  const input = inputRow(plan, layout, l, true);
+  const body = [...input.row];
   for (let n = 0; n < N; n++) {
-    lines.push(`  let d${n} = scratch[dzb + ${f((lay.unitOffset + n) * layout.BS)} + b];`);
+    body.push(`let d${n} = scratch[dzb + ${f((lay.unitOffset + n) * layout.BS)} + b];`);
   }
   for (let n = 0; n < N; n++) {
-    for (let k = 0; k < K; k++) lines.push(`  gp[${lay.privateW + n * K + k}] += d${n} * x${k};`);
-    if (lay.privateB >= 0) lines.push(`  gp[${lay.privateB + n}] += d${n};`);
+    for (let k = 0; k < K; k++) body.push(`gp[${lay.privateW + n * K + k}] += d${n} * x${k};`);
+    if (lay.privateB >= 0) body.push(`gp[${lay.privateB + n}] += d${n};`);
   }
   if (l > 0) {
     const prev = plan.layers[l - 1];
     const pu = layout.layers[l - 1].unitOffset;
     const kind = activationId(prev);
     for (let k = 0; k < K; k++) {
-      const po = `${f((pu + k) * layout.BS)} + b`;
       const terms: string[] = [];
       for (let n = 0; n < N; n++) terms.push(`d${n} * wp[${lay.privateW + n * K + k}]`);
-      const alpha = kind === 10 ? ` * w_alpha[${f(pu + k)}]` : '';
-      lines.push(
-        `  scratch[dzb + ${po}] = (${terms.join(' + ')}) * act_grad(${f(kind)}, scratch[znb + ${po}])${alpha};`,
+      const alpha = kind === 10 ? ` * c_al${k}` : '';
+      body.push(
+        `scratch[dzb + ${f((pu + k) * layout.BS)} + b] = (${terms.join(' + ')}) * act_grad(${f(kind)}, zn${k})${alpha};`,
       );
     }
   }
-  lines.push('}');
-  return lines.join('\n');
+  return samplePass(`backward_${l}`, input.prologue, body);
 }
 
 /** The activation of kind `id` at z, written out for the two that cost a transcendental. */
@@ -101,7 +152,10 @@ function derivative(id: number, z: string, h: string): string {
  * function takes a sample through forward, loss and backward in registers, touching no scratch.
  */
 function sampleFn(plan: NetworkPlan, layout: FusedLayout): string {
-  const lines = ['fn sample_all(r: u32, b: u32, start: u32, fb: f32) {', ...inputRow(plan, layout, 0)];
+  const lines = [
+    'fn sample_all(r: u32, b: u32, start: u32, fb: f32) {',
+    ...inputRow(plan, layout, 0).row.map((x) => `  ${x}`),
+  ];
   const last = plan.layers.length - 1;
   const input = (l: number, k: number) => (l === 0 ? `x${k}` : `h${l - 1}_${k}`);
   plan.layers.forEach((L, l) => {
@@ -221,26 +275,26 @@ fn train_samples(r: u32, t: u32, start: u32, bs: u32) {
 }
 
 /**
- * forward() and backward() of a network with column phases. Between the passes only the column phases'
- * own barriers and one at the end of the forward pass (w_mean, w_invstd, w_alpha, written by thread 0,
- * are read by every thread from the loss on): each thread's passes read only the samples it wrote.
+ * forward() and backward() of a network with column phases. Each thread's passes read only the samples
+ * it wrote, so the barriers are the column phases' own (each ends with one, after thread 0 has written
+ * the statistics that later passes read from workgroup memory).
  */
 function layerPasses(plan: NetworkPlan, layout: FusedLayout): string {
   const fns: string[] = [];
   const fwd: string[] = ['fn forward(r: u32, t: u32, start: u32, bs: u32) {'];
   plan.layers.forEach((L, l) => {
     fns.push(forwardFn(plan, layout, l), backwardFn(plan, layout, l));
-    fwd.push(`  for (var b = t; b < bs; b += WG) { forward_${l}(r, b, start); }`);
-    if (L.batchNorm || L.activation === 'magnitude_aware_sign') {
+    fwd.push(`  forward_${l}(r, t, start, bs);`);
+    if (isColumn(L)) {
       fns.push(columnForwardFn(plan, layout, l));
       fwd.push(`  column_forward_${l}(r, t, bs);`);
     }
     if (L.batchNorm) fns.push(columnBackwardFn(plan, layout, l));
   });
-  fwd.push('  sync();', '}');
+  fwd.push('}');
   const bwd: string[] = ['fn backward(r: u32, t: u32, start: u32, bs: u32) {'];
   for (let l = plan.layers.length - 1; l >= 0; l--) {
-    bwd.push(`  for (var b = t; b < bs; b += WG) { backward_${l}(r, b, start); }`);
+    bwd.push(`  backward_${l}(r, t, start, bs);`);
     if (l > 0 && plan.layers[l - 1].batchNorm) bwd.push(`  column_backward_${l - 1}(r, t, bs);`);
   }
   bwd.push('}');

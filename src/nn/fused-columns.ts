@@ -9,7 +9,7 @@
  * units left lanes idle; the column phases took ~60 % of a BNN-with-BN step. Split by samples, the lanes
  * read neighbouring words and all of them work: the 12-bit BNN with batch norm trains 1.5× faster.
  */
-import { activationId, type FusedLayout, type ParamBlock } from './fused-layout.ts';
+import type { FusedLayout, ParamBlock } from './fused-layout.ts';
 import type { NetworkPlan } from './plan.ts';
 
 const f = (n: number) => `${n}u`;
@@ -27,9 +27,10 @@ const own = (body: string[]) => [
  * neighbouring words) and the units written out. Each thread sums its own samples in order, writes its
  * partial sums to the scratch's reduction rows RED1/RED2 [WG, S], and after a barrier every thread adds
  * the WG partials in the order t = 0…WG−1: the same value in every thread, never a float atomic. Pass 1
- * Σ z → μ; pass 2 Σ (z − μ)² → σ²; pass 3 writes ZN and A of the thread's own samples (so the next
- * layer, which reads only its own samples, needs no barrier). Thread 0 keeps μ, 1/σ and α in workgroup
- * memory for the backward pass and updates the running statistics.
+ * Σ z → μ; pass 2 Σ (z − μ)² → σ²; for magnitude_aware_sign pass 3 Σ |zn| → α. Thread 0 updates the
+ * running statistics and leaves μ, 1/σ and α in workgroup memory, and a last barrier makes them visible:
+ * the layer's outputs zn = γ·((z − μ)·(1/σ)) + β and act(zn) are not stored but recomputed from z where
+ * they are read (src/nn/fused-codegen.ts inputRow), which spares a write and a read of each.
  */
 export function columnForwardFn(plan: NetworkPlan, layout: FusedLayout, l: number): string {
   const L = plan.layers[l];
@@ -49,6 +50,8 @@ export function columnForwardFn(plan: NetworkPlan, layout: FusedLayout, l: numbe
     '  }',
   ];
   const lines = [`fn column_forward_${l}(r: u32, t: u32, bs: u32) {`, '  let fb = f32(bs);'];
+  /** zn of unit n at sample b: the BN output, or z without batch normalization. */
+  let zn = (n: number) => `scratch[zb + ${at(n)}]`;
   if (L.batchNorm && lay.gamma && lay.beta && lay.runningMean && lay.runningVar) {
     const c = (b: { offset: number }, n: number) => `${f(b.offset)} + r * ${f(N)} + ${f(n)}`;
     lines.push(...units.map((n) => `  var s${n} = 0.0;`));
@@ -74,41 +77,20 @@ export function columnForwardFn(plan: NetworkPlan, layout: FusedLayout, l: numbe
       lines.push(`    w_mean[${u(n)}] = mu${n};`, `    w_invstd[${u(n)}] = is${n};`);
     }
     lines.push('  }');
-    lines.push(...units.map((n) => `  let g${n} = params[${c(lay.gamma as ParamBlock, n)}];`));
-    lines.push(...units.map((n) => `  let bt${n} = params[${c(lay.beta as ParamBlock, n)}];`));
-    if (mag) lines.push(...units.map((n) => `  var a${n} = 0.0;`));
-    lines.push(
-      ...own(
-        units.flatMap((n) => [
-          `let zn${n} = g${n} * ((scratch[zb + ${at(n)}] - mu${n}) * is${n}) + bt${n};`,
-          `scratch[znb + ${at(n)}] = zn${n};`,
-          mag ? `a${n} += abs(zn${n});` : `scratch[ab + ${at(n)}] = act(${f(activationId(L))}, zn${n});`,
-        ]),
-      ),
-    );
-  } else {
-    lines.push(...units.map((n) => `  var a${n} = 0.0;`));
-    lines.push(
-      ...own(
-        units.flatMap((n) => [
-          `let zn${n} = scratch[zb + ${at(n)}];`,
-          `scratch[znb + ${at(n)}] = zn${n};`,
-          `a${n} += abs(zn${n});`,
-        ]),
-      ),
-    );
+    if (mag) {
+      lines.push(...units.map((n) => `  let g${n} = params[${c(lay.gamma as ParamBlock, n)}];`));
+      lines.push(...units.map((n) => `  let bt${n} = params[${c(lay.beta as ParamBlock, n)}];`));
+      zn = (n) => `(g${n} * ((scratch[zb + ${at(n)}] - mu${n}) * is${n}) + bt${n})`;
+    }
   }
   if (mag) {
+    lines.push(...units.map((n) => `  var a${n} = 0.0;`));
+    lines.push(...own(units.map((n) => `a${n} += abs(${zn(n)});`)));
     lines.push(...reduce('red1', 'a', 'sa'));
     lines.push(...units.map((n) => `  let al${n} = sa${n} / f32(max(bs, 1u));`));
     lines.push(`  if (t == 0u) {`, ...units.map((n) => `    w_alpha[${u(n)}] = al${n};`), '  }');
-    lines.push(
-      ...own(
-        units.map((n) => `scratch[ab + ${at(n)}] = select(-al${n}, al${n}, scratch[znb + ${at(n)}] >= 0.0);`),
-      ),
-    );
   }
-  lines.push('}');
+  lines.push('  sync();', '}');
   return lines.join('\n');
 }
 
