@@ -96,8 +96,8 @@ export class CapacityView extends LitElement {
         <p class="about">Hidden widths ${widths} trained five times with the same data, seed, optimizer and
           logged epochs: binary weights and ste_sign (k = 1, the BNN), k-bit weights and activations for
           k = 2, 4, 8, and float. Every network has batch normalization. The float network uses hardtanh,
-          the limit of the k-bit quantizer as k grows (the same clip window, no rounding), so only the bit
-          width changes.</p>
+          the limit of the k-bit quantizer as k grows (the same clip window, no rounding), so the dial
+          changes the bit width and not the kind of network.</p>
         <div class="line">
           <copy-link .url=${this.shareUrl}></copy-link>
           <results-export .runs=${trained}></results-export>
