@@ -3,11 +3,13 @@ import type { RunConfig } from '../src/config/run-config.ts';
 import type { TransportView } from '../src/run/controller.ts';
 import type { CapacityKind } from '../src/run/presets.ts';
 import { accuracyText, capacityPanels } from '../src/view/capacity.ts';
+import { runCaption, runTitle } from '../src/view/caption.ts';
 import { layerColor, type Theme } from '../src/view/colors.ts';
 import { curveData } from '../src/view/curves.ts';
-import { exportName } from '../src/view/export.ts';
+import { exportName, lastEpoch } from '../src/view/export.ts';
 import { controlStyles } from './control-styles.ts';
 import './copy-link.ts';
+import './figure-export.ts';
 import type { ReplicaMode } from './info-plane.ts';
 import { NO_HIDDEN_LAYER } from './info-plane.ts';
 import './metric-chart.ts';
@@ -20,7 +22,8 @@ import './run-transport.ts';
  * as float (hardtanh after batch normalization: q_k without the rounding), one epoch of each in turn
  * (src/run/presets.ts `capacityConfigs`). One information plane per network, all five on the same axes
  * (src/view/capacity.ts), a legend with each network's colour and latest train / test accuracy, and the
- * five networks' losses and accuracies on shared charts (coloured as in the legend).
+ * five networks' losses and accuracies on shared charts (coloured as in the legend). Each network saves
+ * a figure: its plane on the shared axes with all five networks' curves.
  * Properties down: `runs` (the five configurations, fewest bits first), `transport`, `theme`,
  * `replicaMode`, `logX`, `logY`, `shareUrl`, `disabled`. Events up: the charts' events.
  */
@@ -65,6 +68,7 @@ export class CapacityView extends LitElement {
       .pair { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.7rem; }
       .panel { background: var(--bp-surface); border: 1px solid var(--bp-border); border-radius: 10px; padding: 0.55rem 0.7rem 0.4rem; min-width: 0; }
       .grid .panel { border-top-width: 4px; }
+      .grid figure-export { margin: 0.3rem 0 0.2rem; }
       .legend h3 { font-size: 0.95rem; margin: 0.1rem 0 0.5rem; }
       .legend ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.45rem; }
       .legend li { display: grid; grid-template-columns: 1rem 6.5rem 1fr; gap: 0.5rem; align-items: baseline; font-size: 0.85rem; }
@@ -85,6 +89,7 @@ export class CapacityView extends LitElement {
       : [];
     const opts = { logX: this.logX, logY: this.logY };
     const curves = { loss: curveData(trained, 'loss', opts), acc: curveData(trained, 'acc', opts) };
+    const linear = { loss: curveData(trained, 'loss'), acc: curveData(trained, 'acc') };
     const cursor = this.cursorEpoch;
     const config = this.runs[0].config;
     const widths = config.network.hidden.map((l) => l.width).join('-') || '(none)';
@@ -112,7 +117,22 @@ export class CapacityView extends LitElement {
           ) => html`<div class="panel" style=${`border-top-color: ${color(k)}`} data-testid="capacity-panel" data-kind=${p.kind}>
             <info-plane .plane=${p.plane} .curves=${curves} .cursorEpoch=${cursor} note=${p.config.network.hidden.length ? '' : NO_HIDDEN_LAYER}
               .xRange=${xRange} .yRange=${yRange} theme=${this.theme} replicaMode=${this.replicaMode}
-              heading=${`${p.label}: information plane`} filename=${exportName({ config: p.config }, 'png', 'information-plane', { net: `capacity-${p.kind}` })}></info-plane></div>`,
+              heading=${`${p.label}: information plane`} filename=${exportName({ config: p.config }, 'png', 'information-plane', { net: `capacity-${p.kind}` })}></info-plane>
+            <figure-export label=${p.label} baseName=${exportName({ config: p.config }, 'x', '', { net: `capacity-${p.kind}`, epoch: p.record ? lastEpoch(p.record) : 0 }).slice(0, -2)}
+              .input=${
+                p.record && trained.length
+                  ? {
+                      plane: { ...p.plane, xRange, yRange },
+                      ...linear,
+                      epochs: p.config.epochs,
+                      runs: trained.length,
+                      title: `${p.label}: ${runTitle(p.config)} (with the other networks' curves)`,
+                      caption: runCaption(p.config, p.record.adapter.name, this.shareUrl),
+                      theme: this.theme,
+                      replicaMode: this.replicaMode,
+                    }
+                  : undefined
+              }></figure-export></div>`,
         )}
         <div class="panel legend" data-testid="capacity-legend">
           <h3>Networks</h3>

@@ -153,6 +153,23 @@ it('the capacity view trains k = 1, 2, 4, 8 and float on shared axes; the link c
     ),
   ).toBe(true);
 
+  // Each network saves a figure: its plane on the shared axes, with all five networks' curves.
+  const k4 = page.locator('capacity-view figure-export[label="k = 4"]');
+  await k4.getByTestId('figure-format').selectOption('svg');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    k4.getByTestId('figure-export').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(
+    /^bitplane-bits12-capacity-q4-seed\d+-ep3-figure-\d{8}-\d{6}\.svg$/,
+  );
+  const svg = readFileSync((await download.path())!, 'utf8');
+  expect(svg).toContain(
+    "k = 4: bitplane · bits12 · 10-7-5-4-3 (q4 weights, q4, batch norm) (with the other networks' curves)",
+  );
+  for (const label of ['k = 1 (BNN) train', 'k = 2 test', 'k = 8 train', 'float test'])
+    expect(svg).toContain(`>${label}</text>`);
+
   // The link round-trips the view: away and back, and opened afresh.
   await page.getByTestId('view-playground').click();
   await expect.poll(() => page.url()).not.toContain('#capacity');
