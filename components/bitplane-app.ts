@@ -10,13 +10,30 @@ import { DATASET_SOURCES } from '../src/data/load.ts';
 import { acquireGpu, type Gpu } from '../src/gpu/device.ts';
 import { RunController, type TransportView } from '../src/run/controller.ts';
 import { type LinkIssue, serializeLink } from '../src/run/link.ts';
-import { applyPreset, comparisonConfigs, type DnnKind, type PresetName } from '../src/run/presets.ts';
+import {
+  applyPreset,
+  capacityConfigs,
+  comparisonConfigs,
+  type DnnKind,
+  type PresetName,
+} from '../src/run/presets.ts';
 import { editConfig, type FieldPath } from '../src/view/edit.ts';
+import { CONTROLS_NOTE, idleTransport, liveConfigs } from '../src/view/live.ts';
 import { openLink } from '../src/view/open-link.ts';
-import { parseRoute, routeFragment, VIEW_LABELS, VIEWS, type View } from '../src/view/route.ts';
+import {
+  isLiveView,
+  LIVE_VIEWS,
+  type LiveView,
+  parseRoute,
+  routeFragment,
+  VIEW_LABELS,
+  VIEWS,
+  type View,
+} from '../src/view/route.ts';
 import { uploadedDataFiles } from './data-upload.ts';
 import './app-header.ts';
 import './bench-page.ts';
+import './capacity-view.ts';
 import './checks-page.ts';
 import './compare-view.ts';
 import './gpu-status.ts';
@@ -35,16 +52,6 @@ import { ThemeController } from './theme-controller.ts';
 import type { ThemeSetting } from './theme-toggle.ts';
 import { TransportKeys } from './transport-keys.ts';
 
-const idle = (epochs: number): TransportView => ({
-  state: 'idle',
-  epoch: 0,
-  epochs,
-  elapsed_s: 0,
-  eta_s: Number.NaN,
-  records: [],
-  revision: 0,
-});
-
 /**
  * The app's root and entry module. It alone owns state — the device, the run configuration (mirrored in
  * the URL fragment), the runs — and passes it down; children ask for changes with events. It is the
@@ -52,7 +59,8 @@ const idle = (epochs: number): TransportView => ({
  * previews (PreviewController) are its controllers; the self-check and the benchmarks are pages of
  * their own (<checks-page>, <bench-page>).
  *
- * Views (src/view/route.ts): the playground (default), DNN vs BNN, the kernel benchmarks, the self-check.
+ * Views (src/view/route.ts): the playground (default), DNN vs BNN, capacity (k = 1, 2, 4, 8 and float),
+ * the kernel benchmarks, the self-check. Each live view (the first three) has its own run and transport.
  */
 export class BitplaneApp extends LitElement {
   static override properties = {
@@ -65,8 +73,7 @@ export class BitplaneApp extends LitElement {
     linkRefused: { state: true },
     notice: { state: true },
     formIssues: { state: true },
-    playTransport: { state: true },
-    compareTransport: { state: true },
+    transports: { state: true },
     dnnKind: { state: true },
     replicaMode: { state: true },
     logX: { state: true },
@@ -86,8 +93,8 @@ export class BitplaneApp extends LitElement {
   declare notice: string;
   /** What the last edit of a control got wrong (it was not applied). */
   declare formIssues: ConfigIssue[];
-  declare playTransport: TransportView;
-  declare compareTransport: TransportView;
+  /** Each live view's run state (playground, compare, capacity). */
+  declare transports: Record<LiveView, TransportView>;
   declare dnnKind: DnnKind;
   declare replicaMode: ReplicaMode;
   declare logX: boolean;
@@ -99,8 +106,7 @@ export class BitplaneApp extends LitElement {
   /** The run list (kept and opened runs, IndexedDB) and the runs viewed from it. */
   private readonly runs = new RunsController(this);
 
-  private playRun?: RunController;
-  private compareRun?: RunController;
+  private readonly liveRuns: Partial<Record<LiveView, RunController>> = {};
   private lastLink?: string;
   private readonly onHash = () => this.readLink();
 
@@ -112,8 +118,8 @@ export class BitplaneApp extends LitElement {
     this.linkRefused = false;
     this.notice = '';
     this.formIssues = [];
-    this.playTransport = idle(this.config.epochs);
-    this.compareTransport = idle(this.config.epochs);
+    const i = idleTransport(this.config.epochs);
+    this.transports = { playground: i, compare: i, capacity: i };
     this.dnnKind = 'dnn-tanh';
     this.replicaMode = 'band';
     this.logX = false;
@@ -122,15 +128,10 @@ export class BitplaneApp extends LitElement {
     new TransportKeys(
       this,
       () =>
-        this.runs.viewing.length // viewing kept runs: the live run is hidden, its keys rest
-          ? undefined
-          : this.view === 'playground'
-            ? this.playTransport
-            : this.view === 'compare'
-              ? this.compareTransport
-              : undefined,
+        // viewing kept runs: the live run is hidden, its keys rest
+        this.runs.viewing.length || !isLiveView(this.view) ? undefined : this.transports[this.view],
       (action) => {
-        if (this.view === 'playground' || this.view === 'compare') this.onTransport(this.view, action);
+        if (isLiveView(this.view)) this.onTransport(this.view, action);
       },
     );
   }
@@ -162,8 +163,7 @@ export class BitplaneApp extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHash);
-    void this.playRun?.dispose();
-    void this.compareRun?.dispose();
+    for (const v of LIVE_VIEWS) void this.liveRuns[v]?.dispose();
     this.gpu?.destroy();
   }
 
@@ -179,8 +179,7 @@ export class BitplaneApp extends LitElement {
       const why = info.message || info.reason || 'unknown reason';
       this.gpuError = `The GPU device was lost (${why}). Reload the page to train again.`;
       const message = `The run stopped: the GPU device was lost (${why}). The curves so far are kept and can be exported.`;
-      this.playRun?.fail(message);
-      this.compareRun?.fail(message);
+      for (const v of LIVE_VIEWS) this.liveRuns[v]?.fail(message);
     });
   }
 
@@ -193,7 +192,7 @@ export class BitplaneApp extends LitElement {
     this.view = route.view;
     if (leaving !== this.view) this.pauseOnLeaving(leaving);
     this.bench = route.view === 'bench' ? parseBenchFragment(location.hash) : undefined;
-    if ((route.view === 'playground' || route.view === 'compare') && route.rest !== this.lastLink) {
+    if (isLiveView(route.view) && route.rest !== this.lastLink) {
       this.lastLink = route.rest;
       this.applyLink(route.rest, false);
     }
@@ -213,12 +212,11 @@ export class BitplaneApp extends LitElement {
     if (write || serializeLink(config) !== serializeLink(this.config)) this.setConfig(config, write);
   }
 
-  /** Leaving the playground or the comparison pauses its run, and says so if it was training. */
+  /** Leaving a live view pauses its run, and says so if it was training. */
   private pauseOnLeaving(leaving: View) {
-    if (leaving !== 'playground' && leaving !== 'compare') return;
-    const run = leaving === 'playground' ? this.playRun : this.compareRun;
-    const t = leaving === 'playground' ? this.playTransport : this.compareTransport;
-    run?.pause();
+    if (!isLiveView(leaving)) return;
+    const t = this.transports[leaving];
+    this.liveRuns[leaving]?.pause();
     if (t.state === 'running' || t.state === 'loading')
       this.notice = `The ${VIEW_LABELS[leaving]} run was paused at epoch ${t.epoch} of ${t.epochs} when you left it; press Play there to go on.`;
   }
@@ -231,7 +229,7 @@ export class BitplaneApp extends LitElement {
   }
 
   private writeLink() {
-    if (this.view !== 'playground' && this.view !== 'compare') return;
+    if (!isLiveView(this.view)) return;
     const fragment = this.fragment(this.view);
     this.lastLink = parseRoute(fragment).rest;
     history.replaceState(null, '', `#${fragment}`);
@@ -244,18 +242,17 @@ export class BitplaneApp extends LitElement {
   // ---- configuration -------------------------------------------------------------------------
 
   private setConfig(config: RunConfig, write = true) {
-    void this.runs.keepLive([this.playTransport, this.compareTransport]);
+    void this.runs.keepLive(LIVE_VIEWS.map((v) => this.transports[v]));
     this.config = config;
     this.formIssues = [];
-    void this.resetRun('playground');
-    void this.resetRun('compare');
+    for (const v of LIVE_VIEWS) void this.resetRun(v);
     this.previews.update();
     if (write) this.writeLink();
   }
 
   /** An edit while the run trains asks first (the run is then kept in the run list, not lost). */
   private mayEdit(): boolean {
-    const t = this.view === 'compare' ? this.compareTransport : this.playTransport;
+    const t = this.transports[isLiveView(this.view) ? this.view : 'playground'];
     if (t.state !== 'running' && t.state !== 'loading') return true;
     const ok = confirm('A run is training. Change the settings? The run so far is kept in the run list.');
     if (!ok) this.config = { ...this.config }; // a new object: the controls show the kept values again
@@ -276,40 +273,30 @@ export class BitplaneApp extends LitElement {
 
   // ---- runs ----------------------------------------------------------------------------------
 
-  private run(view: 'playground' | 'compare'): RunController | undefined {
+  private run(view: LiveView): RunController | undefined {
     if (!this.gpu) return undefined;
-    if (view === 'playground')
-      return (this.playRun ??= new RunController(this.gpu, [this.config], {
-        onUpdate: (v) => {
-          if (v.state === 'done' && this.playTransport.state !== 'done') void this.runs.keepLive(v);
-          this.playTransport = v;
-          this.pace.observe(v, this.config, this.gpu?.adapter);
-        },
-        files: uploadedDataFiles,
-      }));
-    const { dnn, bnn } = comparisonConfigs(this.config, this.dnnKind);
-    return (this.compareRun ??= new RunController(this.gpu, [dnn, bnn], {
+    const made = this.liveRuns[view];
+    if (made) return made;
+    const run = new RunController(this.gpu, liveConfigs(view, this.config, this.dnnKind), {
       onUpdate: (v) => {
-        if (v.state === 'done' && this.compareTransport.state !== 'done') void this.runs.keepLive(v);
-        this.compareTransport = v;
+        if (v.state === 'done' && this.transports[view].state !== 'done') void this.runs.keepLive(v);
+        this.transports = { ...this.transports, [view]: v };
+        if (view === 'playground') this.pace.observe(v, this.config, this.gpu?.adapter);
       },
       files: uploadedDataFiles,
-    }));
+    });
+    this.liveRuns[view] = run;
+    return run;
   }
 
-  private async resetRun(view: 'playground' | 'compare') {
-    const old = view === 'playground' ? this.playRun : this.compareRun;
-    if (view === 'playground') {
-      this.playRun = undefined;
-      this.playTransport = idle(this.config.epochs);
-    } else {
-      this.compareRun = undefined;
-      this.compareTransport = idle(this.config.epochs);
-    }
+  private async resetRun(view: LiveView) {
+    const old = this.liveRuns[view];
+    this.liveRuns[view] = undefined;
+    this.transports = { ...this.transports, [view]: idleTransport(this.config.epochs) };
     await old?.dispose();
   }
 
-  private onTransport(view: 'playground' | 'compare', action: TransportAction) {
+  private onTransport(view: LiveView, action: TransportAction) {
     if (action === 'reset') {
       void this.resetRun(view);
       return;
@@ -334,40 +321,46 @@ export class BitplaneApp extends LitElement {
           }}></bench-page>`;
       case 'checks':
         return html`<checks-page .gpu=${this.gpu}></checks-page>`;
-      default: {
-        const compare = this.view === 'compare';
-        const { dnn, bnn } = comparisonConfigs(this.config, this.dnnKind);
-        return html`<div class="layout"
-            @config-edit=${(e: CustomEvent<{ path: FieldPath; value: unknown }>) => this.onEdit(e.detail.path, e.detail.value)}
-            @preset=${(e: CustomEvent<{ name: PresetName }>) => this.onPreset(e.detail.name)}
-            @experiment=${(e: CustomEvent<{ fragment: string }>) => this.mayEdit() && this.applyLink(e.detail.fragment, true)}
-            @transport=${(e: CustomEvent<{ action: TransportAction }>) => this.onTransport(compare ? 'compare' : 'playground', e.detail.action)}
-            @replica-mode=${(e: CustomEvent<{ mode: ReplicaMode }>) => (this.replicaMode = e.detail.mode)}
-            @axis-change=${(e: CustomEvent<{ logX?: boolean; logY?: boolean }>) => {
-              if (e.detail.logX !== undefined) this.logX = e.detail.logX;
-              if (e.detail.logY !== undefined) this.logY = e.detail.logY;
-            }}
-            @dnn-kind=${(e: CustomEvent<{ kind: DnnKind }>) => {
-              this.dnnKind = e.detail.kind;
-              void this.resetRun('compare');
-            }}>
-          <run-controls .config=${this.config} .issues=${this.formIssues} .previews=${this.previews.previews} .sources=${DATASET_SOURCES}
-            ?presetsDisabled=${compare} view=${compare ? 'compare' : 'playground'}
-            note=${compare ? 'DNN vs BNN trains these widths twice, as a DNN and as a BNN (the presets); the layer kinds set here apply in the playground.' : ''}></run-controls>
-          <div class="stage">${
-            this.runs.viewing.length
-              ? html`<record-view .records=${this.runs.viewing.map((v) => v.record)} theme=${this.themes.theme}
-                  replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY}></record-view>`
-              : compare
-                ? html`<compare-view .dnn=${dnn} .bnn=${bnn} .transport=${this.compareTransport} dnnKind=${this.dnnKind} theme=${this.themes.theme}
-                  replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${this.shareUrl} ?disabled=${!this.gpu}></compare-view>`
-                : html`<playground-view .config=${this.config} .msPerUnit=${this.pace.msPerUnit(this.gpu?.adapter)} .transport=${this.playTransport} theme=${this.themes.theme}
-                  replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${this.shareUrl} ?disabled=${!this.gpu}></playground-view>`
-          }
-          <run-library .runs=${this.runs.summaries} .errors=${this.runs.errors} .viewing=${this.runs.viewing.map((v) => v.id)}></run-library></div>
-        </div>`;
-      }
+      default:
+        return this.renderLive(this.view);
     }
+  }
+
+  /** A live view: the run's controls beside the view's charts (or the kept runs being viewed) and the run list. */
+  private renderLive(view: LiveView) {
+    const t = this.transports[view];
+    const common = { theme: this.themes.theme, shareUrl: this.shareUrl, disabled: !this.gpu };
+    let stage = html`<playground-view .config=${this.config} .msPerUnit=${this.pace.msPerUnit(this.gpu?.adapter)} .transport=${t} theme=${common.theme}
+      replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${common.shareUrl} ?disabled=${common.disabled}></playground-view>`;
+    if (view === 'compare') {
+      const { dnn, bnn } = comparisonConfigs(this.config, this.dnnKind);
+      stage = html`<compare-view .dnn=${dnn} .bnn=${bnn} .transport=${t} dnnKind=${this.dnnKind} theme=${common.theme}
+        replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${common.shareUrl} ?disabled=${common.disabled}></compare-view>`;
+    } else if (view === 'capacity')
+      stage = html`<capacity-view .runs=${capacityConfigs(this.config)} .transport=${t} theme=${common.theme}
+        replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY} shareUrl=${common.shareUrl} ?disabled=${common.disabled}></capacity-view>`;
+    if (this.runs.viewing.length)
+      stage = html`<record-view .records=${this.runs.viewing.map((v) => v.record)} theme=${common.theme}
+        replicaMode=${this.replicaMode} ?logX=${this.logX} ?logY=${this.logY}></record-view>`;
+    return html`<div class="layout"
+        @config-edit=${(e: CustomEvent<{ path: FieldPath; value: unknown }>) => this.onEdit(e.detail.path, e.detail.value)}
+        @preset=${(e: CustomEvent<{ name: PresetName }>) => this.onPreset(e.detail.name)}
+        @experiment=${(e: CustomEvent<{ fragment: string }>) => this.mayEdit() && this.applyLink(e.detail.fragment, true)}
+        @transport=${(e: CustomEvent<{ action: TransportAction }>) => this.onTransport(view, e.detail.action)}
+        @replica-mode=${(e: CustomEvent<{ mode: ReplicaMode }>) => (this.replicaMode = e.detail.mode)}
+        @axis-change=${(e: CustomEvent<{ logX?: boolean; logY?: boolean }>) => {
+          if (e.detail.logX !== undefined) this.logX = e.detail.logX;
+          if (e.detail.logY !== undefined) this.logY = e.detail.logY;
+        }}
+        @dnn-kind=${(e: CustomEvent<{ kind: DnnKind }>) => {
+          this.dnnKind = e.detail.kind;
+          void this.resetRun('compare');
+        }}>
+      <run-controls .config=${this.config} .issues=${this.formIssues} .previews=${this.previews.previews} .sources=${DATASET_SOURCES}
+        ?presetsDisabled=${view !== 'playground'} view=${view} note=${CONTROLS_NOTE[view]}></run-controls>
+      <div class="stage">${stage}
+      <run-library .runs=${this.runs.summaries} .errors=${this.runs.errors} .viewing=${this.runs.viewing.map((v) => v.id)}></run-library></div>
+    </div>`;
   }
 
   override render() {

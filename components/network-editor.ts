@@ -20,8 +20,8 @@ const FLOAT_ACTIVATIONS = LAYER_ACTIVATIONS.filter((a) => !isQuantizer(a) && !kb
 /** The weights' bit widths the editor offers: float, 1 (binary), ternary, 2, 4, 8 (docs/METHOD.md §2). */
 const WEIGHT_OPTIONS: [LayerConfig['weights'], string][] = [
   ['float', 'float'],
-  ['binary', 'bin'],
-  ['ternary', 'tern'],
+  ['binary', '1-bit'],
+  ['ternary', 'ternary'],
   ['q2', '2-bit'],
   ['q4', '4-bit'],
   ['q8', '8-bit'],

@@ -9,6 +9,7 @@ import {
   experimentGroups,
   experimentHref,
 } from '../src/view/experiments.ts';
+import type { LiveView } from '../src/view/route.ts';
 import { controlStyles } from './control-styles.ts';
 
 /**
@@ -26,7 +27,7 @@ export class PaperPresets extends LitElement {
     view: { type: String },
   };
   declare config: RunConfig;
-  declare view: 'playground' | 'compare';
+  declare view: LiveView;
 
   constructor() {
     super();

@@ -2,6 +2,7 @@ import { css, html, LitElement } from 'lit';
 import type { ConfigIssue, RunConfig } from '../src/config/run-config.ts';
 import type { DatasetName } from '../src/data/types.ts';
 import { datasetDims, type PreviewImage } from '../src/view/preview.ts';
+import type { LiveView } from '../src/view/route.ts';
 import './dataset-picker.ts';
 import './estimator-controls.ts';
 import './network-editor.ts';
@@ -31,7 +32,7 @@ export class RunControls extends LitElement {
   declare sources: Partial<Record<DatasetName, string>>;
   declare presetsDisabled: boolean;
   declare note: string;
-  declare view: 'playground' | 'compare';
+  declare view: LiveView;
 
   constructor() {
     super();

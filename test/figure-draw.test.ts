@@ -1,11 +1,13 @@
 /**
  * Figures for a paper (src/view/figure-draw.ts, svg-context.ts, caption.ts), in Node: the figure drawn
  * into the SVG context is a well-formed SVG of the stated size, with one circle per plane point, the
- * axes' round ticks, every layer in the legend and the caption naming the run and its link.
+ * axes' round ticks, every layer in the legend and the caption naming the run and its link; several
+ * runs' curves take the comparison's pair of colours, or one colour per run past two.
  */
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config/run-config.ts';
 import { runCaption, runTitle } from '../src/view/caption.ts';
+import { layerColor, seriesColors } from '../src/view/colors.ts';
 import { drawFigure, type FigureInput, figureSize, niceTicks } from '../src/view/figure-draw.ts';
 import { emptyPlane, type PlaneData } from '../src/view/plane.ts';
 import { SvgContext } from '../src/view/svg-context.ts';
@@ -110,6 +112,28 @@ describe('figures', () => {
       expect(svg).toContain(`>${l}</text>`);
     for (const line of input.caption) expect(svg).toContain(`>${line.replace(/&/g, '&amp;')}</text>`);
     expect(svg).not.toMatch(/NaN|undefined/);
+  });
+
+  it('curves of several runs: the pair in the comparison colours, more by index (the capacity view)', () => {
+    const runsOf = (n: number) => {
+      const one = curve(0.7);
+      const series = Array.from({ length: n }, (_, run) =>
+        one.series.map((s) => ({ ...s, label: `${run} ${s.label}`, run })),
+      ).flat();
+      const loss = { x: one.x, series };
+      const { width, height } = figureSize('loss', input.caption.length);
+      const ctx = new SvgContext(width, height);
+      drawFigure(ctx as unknown as CanvasRenderingContext2D, 'loss', { ...input, loss, runs: n });
+      return ctx.toString();
+    };
+    const strokes = (svg: string) =>
+      new Set([...svg.matchAll(/stroke="(#[0-9A-Fa-f]{6})"/g)].map((m) => m[1].toUpperCase()));
+    const five = strokes(runsOf(5));
+    for (let k = 0; k < 5; k++) expect(five.has(layerColor(k, 'light').toUpperCase())).toBe(true);
+    const two = strokes(runsOf(2));
+    const p = seriesColors('light');
+    expect(two.has(p.dnn.toUpperCase()) && two.has(p.bnn.toUpperCase())).toBe(true);
+    expect(two.has(layerColor(4, 'light').toUpperCase())).toBe(false); // the fifth run's colour
   });
 
   it('one chart alone, and round ticks', () => {

@@ -290,11 +290,20 @@ describe('routes', () => {
     });
     expect(parseRoute('#bench&sizes=128')).toEqual({ view: 'bench', rest: 'sizes=128' });
     expect(parseRoute('#checks')).toEqual({ view: 'checks', rest: '' });
+    expect(parseRoute('#capacity&v=1&epochs=3')).toEqual({ view: 'capacity', rest: 'v=1&epochs=3' });
+    expect(parseRoute('#capacityx')).toEqual({ view: 'playground', rest: 'capacityx' });
     expect(parseRoute('#comparex=1')).toEqual({ view: 'playground', rest: 'comparex=1' });
     expect(routeFragment('compare', 'v=1&lr=0.01')).toBe('compare&v=1&lr=0.01');
     expect(routeFragment('checks')).toBe('checks');
     expect(routeFragment('playground', 'v=1')).toBe('v=1');
-    for (const f of ['v=1&seed=3', 'compare&v=1', 'bench&sizes=1', 'checks'])
+    for (const f of [
+      'v=1&seed=3',
+      'compare&v=1',
+      'capacity&v=1&epochs=3',
+      'capacity',
+      'bench&sizes=1',
+      'checks',
+    ])
       expect(routeFragment(parseRoute(f).view, parseRoute(f).rest)).toBe(f);
   });
 });

@@ -9,7 +9,11 @@
  *   q2, q4, q8 k-bit weights and activations, batch normalization  (the capacity dial; docs/METHOD.md §2.1)
  *
  * The output layer is float in every preset. Nothing else (data, optimizer, seed, schedule) changes, so a
- * comparison trains the same data, seed and schedule twice.
+ * comparison trains the same data, seed and schedule twice, and the capacity view five times:
+ *
+ *   k = 1, 2, 4, 8   bnn, q2, q4, q8
+ *   float            float weights, batch normalization, hardtanh: the limit of q_k as k grows (the same
+ *                    clip window and normalization, no rounding; the choice sweeps/capacity.json makes)
  */
 import { DEFAULT_HIDDEN, type LayerConfig, type RunConfig } from '../config/run-config.ts';
 
@@ -71,4 +75,34 @@ export function comparisonConfigs(
   dnn: DnnKind = 'dnn-tanh',
 ): { dnn: RunConfig; bnn: RunConfig } {
   return { dnn: applyPreset(config, dnn), bnn: applyPreset(config, 'bnn') };
+}
+
+/** The capacity view's five networks, fewest bits first: k = 1, 2, 4, 8 and float. */
+export const CAPACITY_KINDS = ['bnn', 'q2', 'q4', 'q8', 'float'] as const;
+export type CapacityKind = (typeof CAPACITY_KINDS)[number];
+
+export const CAPACITY_LABELS: Record<CapacityKind, string> = {
+  bnn: 'k = 1 (BNN)',
+  q2: 'k = 2',
+  q4: 'k = 4',
+  q8: 'k = 8',
+  float: 'float',
+};
+
+/** Float weights and hardtanh after batch normalization: q_k without the rounding (docs/METHOD.md §2.1). */
+const FLOAT_LIMIT: Omit<LayerConfig, 'width'> = { weights: 'float', batchNorm: true, activation: 'hardtanh' };
+
+/**
+ * The capacity view's runs: the same configuration (data, seed, optimizer, schedule, widths) with every
+ * hidden layer at k = 1, 2, 4, 8 bits (weights and activations together) and as float.
+ */
+export function capacityConfigs(
+  config: RunConfig,
+): { kind: CapacityKind; label: string; config: RunConfig }[] {
+  return CAPACITY_KINDS.map((kind) => {
+    if (kind !== 'float') return { kind, label: CAPACITY_LABELS[kind], config: applyPreset(config, kind) };
+    const bnn = applyPreset(config, 'bnn');
+    const hidden = bnn.network.hidden.map((l) => ({ width: l.width, ...FLOAT_LIMIT }));
+    return { kind, label: CAPACITY_LABELS[kind], config: { ...bnn, network: { ...bnn.network, hidden } } };
+  });
 }

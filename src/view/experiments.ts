@@ -16,7 +16,7 @@ import { parseConfig, type RunConfig } from '../config/run-config.ts';
 import { MNIST_ASSET_TRAIN } from '../data/mnist.ts';
 import { DATASET_TITLES, EXPERIMENTS, type Experiment, experimentConfig } from '../run/experiments.ts';
 import { serializeLink } from '../run/link.ts';
-import { routeFragment } from './route.ts';
+import { type LiveView, routeFragment } from './route.ts';
 
 interface ExperimentLinks {
   /** The full protocol's fragment, what `bitplane run` and `bitplane reproduce` run. */
@@ -77,7 +77,7 @@ export function experimentAppLimit(e: Experiment): { appTrain: number; protocolT
 }
 
 /** The href that opens the experiment in a view of the app ('#v=1&…' or '#compare&v=1&…'). */
-export function experimentHref(e: Experiment, view: 'playground' | 'compare' = 'playground'): string {
+export function experimentHref(e: Experiment, view: LiveView = 'playground'): string {
   return `#${routeFragment(view, experimentAppFragment(e))}`;
 }
 

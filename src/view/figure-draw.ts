@@ -21,7 +21,7 @@ export interface FigureInput {
   acc: CurveData;
   /** The planned last epoch (the curves' x axis end). */
   epochs: number;
-  /** Several runs (the comparison): curves coloured by run, test dashed. */
+  /** Several runs: curves coloured by run (the comparison's pair; past two, by index), test dashed. */
   runs: number;
   title: string;
   caption: string[];
@@ -104,6 +104,7 @@ function drawAxes(
 
 function seriesColor(theme: Theme, runs: number, s: CurveData['series'][number]): string {
   const p = seriesColors(theme);
+  if (runs > 2) return layerColor(s.run, theme); // as the app's charts colour many runs (runColors)
   if (runs > 1) return s.run === 0 ? p.dnn : p.bnn;
   return s.split === 'train' ? p.train : p.test;
 }

@@ -4,6 +4,7 @@
  *
  *   #v=1&lr=0.01&…            the playground (also the empty fragment)
  *   #compare&v=1&lr=0.01&…    the DNN-vs-BNN comparison with that configuration
+ *   #capacity&v=1&lr=0.01&…   the capacity view: its widths at k = 1, 2, 4, 8 bits and float
  *   #bench&sizes=…            the kernel benchmarks (src/bench/settings.ts reads the rest)
  *   #checks                   the kernel self-check
  *
@@ -11,26 +12,33 @@
  */
 import { fragmentOf } from '../run/link.ts';
 
-export const VIEWS = ['playground', 'compare', 'bench', 'checks'] as const;
+export const VIEWS = ['playground', 'compare', 'capacity', 'bench', 'checks'] as const;
 export type View = (typeof VIEWS)[number];
+
+/** The views that train runs of the link's configuration (the rest of their fragment is a run link). */
+export const LIVE_VIEWS = ['playground', 'compare', 'capacity'] as const;
+export type LiveView = (typeof LIVE_VIEWS)[number];
+
+export const isLiveView = (view: View): view is LiveView => (LIVE_VIEWS as readonly View[]).includes(view);
 
 export const VIEW_LABELS: Record<View, string> = {
   playground: 'Playground',
   compare: 'DNN vs BNN',
+  capacity: 'Capacity',
   bench: 'Benchmarks',
   checks: 'Self-check',
 };
 
 export interface Route {
   view: View;
-  /** The rest of the fragment: the run link (playground, compare) or the view's own settings. */
+  /** The rest of the fragment: the run link (the live views) or the view's own settings. */
   rest: string;
 }
 
 /** The view and the rest of a fragment (with or without '#', or a whole URL). */
 export function parseRoute(text: string): Route {
   const fragment = fragmentOf(String(text));
-  const m = /^(compare|bench|checks)(?:&|$)(.*)$/s.exec(fragment);
+  const m = /^(compare|capacity|bench|checks)(?:&|$)(.*)$/s.exec(fragment);
   if (!m) return { view: 'playground', rest: fragment };
   return { view: m[1] as View, rest: m[2] };
 }

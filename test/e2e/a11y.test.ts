@@ -1,9 +1,9 @@
 /**
  * End to end: accessibility (issue #16 point 6) in Debian's Chromium. axe-core (from node_modules,
  * injected into the page: nothing downloads) finds no serious or critical violation on the playground
- * after a run, the comparison, the self-check and the benchmarks; every chart is an image with a
- * summary of its last values and a data table on demand; Space plays and pauses, → steps, R resets,
- * and typing in a field does none of it.
+ * after a run, the comparison, the capacity view after a run, the self-check and the benchmarks; every
+ * chart is an image with a summary of its last values and a data table on demand; Space plays and
+ * pauses, → steps, R resets, and typing in a field does none of it.
  */
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
@@ -101,11 +101,18 @@ describe('accessibility', () => {
     await page.close();
   });
 
-  it('no serious axe violation in the comparison, the self-check and the benchmarks', async () => {
+  it('no serious axe violation in the comparison, the capacity view, the self-check and the benchmarks', async () => {
     const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-    for (const view of ['compare', 'checks', 'bench']) {
+    for (const view of ['compare', 'capacity&v=1&epochs=2&replicas=1', 'checks', 'bench']) {
       await page.goto(`${app.url}#${view}`);
       await page.getByTestId('adapter').waitFor({ timeout: 60_000 });
+      if (view.startsWith('capacity')) {
+        // Trained: the five planes, the legend's accuracies and the curves are on the page.
+        await page.getByTestId('play').click();
+        await expect
+          .poll(() => page.getByTestId('run-state').first().getAttribute('data-state'), { timeout: 120_000 })
+          .toBe('done');
+      }
       if (view === 'checks')
         await expect
           .poll(async () => (await page.getByTestId('check-summary').textContent()) ?? '', {
