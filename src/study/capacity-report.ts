@@ -81,7 +81,7 @@ function answerLines(f: FamilyResult): string[] {
 
 function cellTable(f: FamilyResult): string[] {
   const rows = [
-    `| k | experiment | replicas | fitted | final train acc | final test acc | S̄ [95 % CI] (n) | layers compressing [95 % CI] | uninformative / no compression | |`,
+    `| k | experiment | replicas | fitted | final train acc | final test acc | S̄ [95 % CI] (n) | layers compressing [95 % CI] | uninformative / no compression | status |`,
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of f.cells)
