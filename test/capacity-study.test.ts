@@ -277,6 +277,11 @@ describe('the bit width of a recorded network', () => {
       parseRecord(rec(hidden('binary', 'hardtanh')), 'mixed.json'),
     ];
     expect(parsed.map((p) => p.bits)).toEqual([1, 4, 32, null]);
+    expect(parsed[1].hashedDepths).toEqual([]);
+    const q8 = rec(hidden('q8', 'q8'));
+    q8.layers[0].kbit_codes = { bits: 8, exact: false };
+    q8.layers[1].kbit_codes = { bits: 8, exact: true };
+    expect(parseRecord(q8, 'k8.json').hashedDepths).toEqual([1]);
     expect(new Set(parsed.map((p) => p.family)).size).toBe(1);
     expect(parsed[0].familyLabel).toBe('bits12 10-7 BN');
     const report = buildCapacityReport(groupExperiments(parsed));

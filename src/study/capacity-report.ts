@@ -4,7 +4,7 @@
  * (ICLR 2022) whose agreement sentences are written from the numbers (src/study/lorenzen.ts). Works on
  * any subset of the sweep's records: cells with fewer than 20 replicas are marked incomplete. Pure.
  */
-import { describeBits } from './bit-width.ts';
+import { describeBits, FLOAT_BITS } from './bit-width.ts';
 import {
   analyzeCapacity,
   COMPLETE_REPLICAS,
@@ -88,6 +88,26 @@ function cellTable(f: FamilyResult): string[] {
     rows.push(
       `| ${describeBits(c.bits)} | ${c.label} | ${c.replicas} | ${c.fitted} | ${summary(c.trainAcc)} | ${summary(c.testAcc)} | ${summary(c.share)} (${c.share.values.length}) | ${summary(c.compressing)} | ${c.uninformative} / ${c.noCompression} | ${c.complete ? 'complete' : `**incomplete** (< ${COMPLETE_REPLICAS})`} |`,
     );
+  const depths = Math.max(0, ...f.cells.map((c) => c.depths.length));
+  const head = ['k', ...Array.from({ length: depths }, (_, d) => `layer ${d + 1}`), 'codes'];
+  rows.push(
+    '',
+    'S by layer depth (mean [95 % CI], replicas where the layer is informative and compresses):',
+    '',
+  );
+  rows.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+  for (const c of f.cells) {
+    const cells = c.depths.map((s) => `${summary(s)} (${s.values.length})`);
+    const codes =
+      c.bits === 1
+        ? 'exact'
+        : c.bits === FLOAT_BITS
+          ? 'estimated (recorded estimator)'
+          : c.hashedDepths.length
+            ? `exact; hashed at layer ${c.hashedDepths.join(', ')}`
+            : 'exact';
+    rows.push(`| ${describeBits(c.bits)} | ${cells.join(' | ')} | ${codes} |`);
+  }
   return rows;
 }
 

@@ -59,6 +59,10 @@ export interface CapacityCell {
   informative: number;
   noCompression: number;
   uninformative: number;
+  /** Per layer depth: S over the fitted replicas where that layer is informative and compresses. */
+  depths: Summary[];
+  /** Layer depths whose k-bit codes are hashed, not exact (width·k > 64). */
+  hashedDepths: number[];
   points: DialPoint[];
 }
 
@@ -155,6 +159,8 @@ export function analyzeCell(x: Experiment, bits: BitWidth, settings: StudySettin
     informative: result.informative,
     noCompression: result.noCompression,
     uninformative: result.uninformative,
+    depths: result.depths.map(({ values, mean, ci }) => ({ values, mean, ci })),
+    hashedDepths: x.hashedDepths ?? [],
     points,
   };
 }

@@ -51,6 +51,8 @@ export interface DialPlace {
   family: string;
   /** E.g. "bits12 10-7-5-4-3 BN". */
   familyLabel: string;
+  /** Depths (1 = first hidden layer) of k-bit layers whose codes are hashed (width·k > 64), not exact. */
+  hashedDepths?: number[];
 }
 
 export interface Experiment extends DialPlace {
@@ -185,6 +187,9 @@ function dialPlace(dataset: string, hidden: Json[], rest: Json, widths: string):
     bitsDescription: description,
     family: JSON.stringify([dataset, widths, { ...rest, network: { ...network, hidden: shape } }]),
     familyLabel: `${dataset} ${widths}${bn}`,
+    hashedDepths: hidden.flatMap((l, i) =>
+      (l.kbit_codes as Json | undefined)?.exact === false ? [i + 1] : [],
+    ),
   };
 }
 
@@ -334,6 +339,7 @@ export function groupExperiments(records: readonly ParsedRecord[], includeIncomp
         bitsDescription: p.bitsDescription,
         family: p.family,
         familyLabel: p.familyLabel,
+        hashedDepths: p.hashedDepths,
       };
       byKey.set(p.key, x);
     }
