@@ -358,6 +358,9 @@ describe('bitplane study --capacity', () => {
       /Does compression while fitting grow as bits shrink\? \*\*grows as bits shrink\*\*: β = −0\.1\d\d/,
     );
     expect(md).toContain('- k = 8: no records at this bit width yet.');
+    expect(md).toContain(
+      '- bits12 10-7 BN: adam, learning rate 0.0004; batch 512; 140 epochs; bit widths 1, 4, float; 8 replicas a cell.',
+    );
     expect(md).toMatch(/- k = 4: S̄ = 0\.60 .*\*\*goes against Lorenzen et al\.\*\*/);
     const json = await study(['--capacity', '--json', records]);
     expect(json.code, json.stderr).toBe(0);

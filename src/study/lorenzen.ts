@@ -44,6 +44,30 @@ function cellSentences(k: 4 | 8, c: CapacityCell | undefined): string[] {
   ];
 }
 
+type Json = Record<string, unknown>;
+
+/** The training setup of a family, from the configuration its key holds (src/study/records.ts). */
+export function setupOf(f: FamilyResult): string {
+  let config: Json = {};
+  try {
+    const key = JSON.parse(f.family) as unknown[];
+    config = (key[2] ?? {}) as Json;
+  } catch {
+    return 'configuration not readable';
+  }
+  const opt = (config.optimizer ?? {}) as Json;
+  const lo = Math.min(...f.cells.map((c) => c.replicas));
+  const hi = Math.max(...f.cells.map((c) => c.replicas));
+  const parts = [
+    `${String(opt.name ?? '?')}${opt.lr !== undefined ? `, learning rate ${opt.lr}` : ''}`,
+    `batch ${String(config.batchSize ?? '?')}`,
+    `${String(config.epochs ?? '?')} epochs`,
+    `bit widths ${f.cells.map((c) => (c.bits === 32 ? 'float' : c.bits)).join(', ')}`,
+    `${lo === hi ? lo : `${lo}–${hi}`} replicas a cell`,
+  ];
+  return `${parts.join('; ')}.`;
+}
+
 export function lorenzenSection(families: readonly FamilyResult[]): string[] {
   const out = [
     '## Comparison with Lorenzen, Igel & Nielsen (ICLR 2022)',
@@ -81,10 +105,16 @@ export function lorenzenSection(families: readonly FamilyResult[]): string[] {
     'with convolutions, so only the 12-bit task is compared). Their bounded networks are the closer match to ours, so',
     'the sentences below compare with their tanh results.',
     '',
-    '**Our 8- and 4-bit results against theirs** (12-bit task; written by the report generator from the numbers, rule',
-    'in docs/METHOD.md §6.8):',
-    '',
   ];
+  out.push('**What these records hold** (read from their configurations):', '');
+  for (const f of families) out.push(`- ${f.label}: ${setupOf(f)}`);
+  if (families.length === 0) out.push('- nothing on the dial.');
+  out.push(
+    '',
+    '**Our 8- and 4-bit results against theirs** (12-bit task; written by the report generator from the',
+    'numbers, rule in docs/METHOD.md §6.8):',
+    '',
+  );
   const bits12 = families.filter((f) => f.dataset === 'bits12');
   if (bits12.length === 0) out.push('- No 12-bit task records: nothing to compare yet.');
   for (const f of bits12) {
