@@ -19,8 +19,19 @@ import {
   type CapacityReport,
   renderCapacityMarkdown,
 } from '../src/study/capacity-report.ts';
-import { accGivenBits, bitsGivenAcc, olsSlope } from '../src/study/dial-statistics.ts';
+import {
+  accGivenBits,
+  bitsGivenAcc,
+  centreWithinGroups,
+  type DialPoint,
+  olsSlope,
+  pearson,
+  residualize,
+  slopePermutationP,
+  stratifiedBootstrapCI,
+} from '../src/study/dial-statistics.ts';
 import { type Experiment, groupExperiments, parseRecord, type ReplicaSeries } from '../src/study/records.ts';
+import { Rng } from '../src/util/rng.ts';
 import { syntheticRecord } from './figure-records.ts';
 
 const E = 15;
@@ -226,6 +237,51 @@ describe('the capacity analysis on designed replicas', () => {
       buildCapacityReport([experiment(4, [replica(0, 0.5, 0.9)], 'digits')]),
     );
     expect(digits).toContain('No 12-bit task records: nothing to compare yet.');
+  });
+});
+
+describe('the statistics on the dial', () => {
+  it('computes the slope, correlations and residuals by hand', () => {
+    expect(olsSlope([0, 1, 2], [1, 3, 5])).toBe(2);
+    expect(olsSlope([1, 1, 1], [1, 2, 3])).toBeNull();
+    expect(pearson([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1, 12);
+    expect(pearson([1, 2, 3], [2, 2, 2])).toBeNull();
+    expect(residualize([1, 3, 5], [0, 1, 2])).toEqual([0, 0, 0]);
+    expect(residualize([1, 2, 3], [7, 7, 7])).toEqual([-1, 0, 1]);
+    expect(centreWithinGroups([1, 3, 10, 20], [1, 1, 2, 2])).toEqual([-1, 1, -5, 5]);
+  });
+
+  const at = (bits: BitWidth, s: number): DialPoint => ({ bits, s, acc: 0.9 });
+
+  it('resamples within each bit width, so every resample keeps the cell sizes', () => {
+    const pts = [at(1, 0.1), at(1, 0.2), at(1, 0.3), at(8, 0.5), at(8, 0.9)];
+    const ones = (p: DialPoint[]) => p.filter((x) => x.bits === 1).length;
+    expect(stratifiedBootstrapCI(pts, ones, new Rng(1), 500)).toEqual({ lo: 3, hi: 3 });
+    // Constant cells: every resample has the same slope.
+    const flat = [at(1, 0.8), at(1, 0.8), at(4, 0.4), at(4, 0.4)];
+    const ci = stratifiedBootstrapCI(
+      flat,
+      (p) =>
+        olsSlope(
+          p.map((x) => Math.log2(x.bits)),
+          p.map((x) => x.s),
+        ),
+      new Rng(1),
+      500,
+    );
+    expect(ci?.lo).toBeCloseTo(-0.2, 12);
+    expect(ci?.hi).toBeCloseTo(-0.2, 12);
+  });
+
+  it('gives the permutation p of a perfectly separated slope near its exact value 2 / C(10, 5)', () => {
+    const pts = [
+      ...[0.6, 0.7, 0.8, 0.9, 1].map((s) => at(1, s)),
+      ...[0, 0.1, 0.2, 0.3, 0.4].map((s) => at(2, s)),
+    ];
+    const p = slopePermutationP(pts, new Rng(3)) as number;
+    // Only the observed split and its mirror are as extreme: 2 / 252 ≈ 0.0079; 10,000 draws give about ±0.002.
+    expect(p).toBeGreaterThan(0.004);
+    expect(p).toBeLessThan(0.013);
   });
 });
 
