@@ -164,17 +164,18 @@ describe('the capacity analysis on designed replicas', () => {
     expect(flat.trend.slope).toBeCloseTo(0, 12);
     expect(flat.trend.verdict).toBe('no trend shown');
     expect(flat.trend.p).toBeGreaterThan(0.5);
-    const [few] = analyzeCapacity(
-      dial(
-        (k) => S_BY_K[k],
-        () => 0.9,
-        4,
-      ),
-      18,
+    const fewExps = dial(
+      (k) => S_BY_K[k],
+      () => 0.9,
+      4,
     );
+    const [few] = analyzeCapacity(fewExps, 18);
     expect(few.trend.verdict).toBe('undecidable');
-    expect(few.trend.reason).toContain('fewer than 5');
+    expect(few.trend.reason).toContain('DNN q4 10-7: 4 replicas with a defined S (fewer than 5), left out');
     expect(few.capacity.verdict).toBe('undecidable');
+    expect(renderCapacityMarkdown(buildCapacityReport(fewExps))).toContain(
+      'Does compression while fitting grow as bits shrink? **undecidable**: no bit widths with at least 5 replicas with a defined S (2 needed);',
+    );
   });
 
   it('is undecidable about capacity when accuracy does not vary within the bit widths', () => {

@@ -58,7 +58,7 @@ const widths = (t: Trend) => t.bits.map(describeBits).join(', ');
 
 /** One sentence for a trend: verdict, β per doubling of the bit width, its CI, p, replicas, bit widths. */
 export function trendSentence(t: Trend): string {
-  if (t.verdict === 'undecidable') return `undecidable (${t.reason})`;
+  if (t.verdict === 'undecidable') return `**undecidable**: ${t.reason}.`;
   const tail = t.reason ? ` Left out: ${t.reason}.` : '';
   return `**${t.verdict}**: β = ${signed(t.slope)} per doubling of the bit width, 95 % CI ${interval(t.ci, true, 3)}, permutation p = ${pOf(t.p)}, ${t.n} replicas at ${widths(t)}.${tail}`;
 }
@@ -67,7 +67,7 @@ function answerLines(f: FamilyResult): string[] {
   const c = f.capacity;
   const capacity =
     c.verdict === 'undecidable'
-      ? `undecidable (${c.reason})`
+      ? `**undecidable**: ${c.reason}.`
       : `**${c.verdict}**: r(S̄, training accuracy | k) = ${signed(c.accGivenBits.r, 2)} ${interval(c.accGivenBits.ci, true)}, r(S̄, log2 k | training accuracy) = ${signed(c.bitsGivenAcc.r, 2)} ${interval(c.bitsGivenAcc.ci, true)}, ${c.n} replicas.`;
   return [
     `### ${f.label}`,

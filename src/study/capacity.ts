@@ -165,6 +165,9 @@ export function analyzeCell(x: Experiment, bits: BitWidth, settings: StudySettin
   };
 }
 
+const tooFew = (n: number) =>
+  `${n === 0 ? 'no' : `only ${n}`} bit width${n === 1 ? '' : 's'} with at least ${MIN_FITTED} replicas with a defined S (2 needed)`;
+
 /** The points of cells with at least MIN_FITTED values; the rest are named in `reason`. */
 function usablePoints(cells: readonly CapacityCell[]): {
   pts: DialPoint[];
@@ -190,10 +193,7 @@ export function trendOf(cells: readonly CapacityCell[], rng: Rng): Trend {
       ci: null,
       p: null,
       verdict: 'undecidable',
-      reason: [
-        `${bits.length} bit width(s) with at least ${MIN_FITTED} replicas with a defined S`,
-        ...short,
-      ].join('; '),
+      reason: [tooFew(bits.length), ...short].join('; '),
     };
   const ci = stratifiedBootstrapCI(pts, slopeOf, rng.derive('bootstrap'));
   const verdict: TrendVerdict =
@@ -239,10 +239,11 @@ export function capacityAnswer(cells: readonly CapacityCell[], rng: Rng): Capaci
     n: withAcc.length,
   };
   const reasons: string[] = [];
-  if (bits.length < 2)
-    reasons.push(`${bits.length} bit width(s) with at least ${MIN_FITTED} replicas with a defined S`);
-  if (a.ci === null) reasons.push('training accuracy does not vary within the bit widths, or S does not');
-  if (b.ci === null) reasons.push('bit width and S are not separable from training accuracy');
+  if (bits.length < 2) reasons.push(tooFew(bits.length));
+  else {
+    if (a.ci === null) reasons.push('training accuracy does not vary within the bit widths, or S does not');
+    if (b.ci === null) reasons.push('bit width and S are not separable from training accuracy');
+  }
   if (reasons.length) return { ...base, verdict: 'undecidable', reason: [...reasons, ...short].join('; ') };
   const acc = excludesZero(a.ci);
   const k = excludesZero(b.ci);
