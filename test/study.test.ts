@@ -211,6 +211,10 @@ function experiment(kind: 'BNN' | 'DNN', label: string, reps: ReplicaSeries[]): 
     incomplete: [],
     depths: reps[0].estimates.get('bins')!.ixt.length,
     replicas: reps,
+    bits: kind === 'BNN' ? 1 : 32,
+    bitsDescription: kind === 'BNN' ? 'k = 1' : 'float',
+    family: 'toy',
+    familyLabel: 'toy',
   };
 }
 

@@ -1,14 +1,25 @@
 /**
  * `bitplane study <records or directories…>`: the pre-registered study statistic (docs/METHOD.md §6) over
- * any set of result records. Directories contribute their *.json files whose schema is bitplane.run/1
- * (other JSON, e.g. a reproduction's run.json manifest, is skipped); a file named on the command line must
- * be a record. Unreadable or malformed records stop the command with exit code 2 and a message naming the
- * file and the field.
+ * any set of result records; with --capacity, the capacity study across bit widths (§6.8). Directories
+ * contribute their *.json files whose schema is bitplane.run/1 (other JSON, e.g. a reproduction's run.json
+ * manifest, is skipped); a file named on the command line must be a record. Unreadable or malformed
+ * records stop the command with exit code 2 and a message naming the file and the field.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { groupExperiments, type ParsedRecord, parseRecord, StudyInputError } from '../study/records.ts';
+import {
+  buildCapacityReport,
+  DEFAULT_CAPACITY_SEED,
+  renderCapacityMarkdown,
+} from '../study/capacity-report.ts';
+import {
+  type Experiment,
+  groupExperiments,
+  type ParsedRecord,
+  parseRecord,
+  StudyInputError,
+} from '../study/records.ts';
 import { buildReport, DEFAULT_STUDY_SEED, renderMarkdown } from '../study/report.ts';
 import { checkOutputFile, OutputError, writeFileAtomic } from './output.ts';
 
@@ -20,10 +31,17 @@ export const STUDY_USAGE = `bitplane study <records or directories…> [options]
   the robustness table (thresholds, fitting by I(T;Y), floors, estimators, the DNN cut at its test-loss
   minimum).
 
+  --capacity              the capacity study instead (docs/METHOD.md §6.8): records grouped by dataset and
+                          bit width k (1, 2, 4, 8, float; weights and activations together), S per cell with
+                          its CI, the trend of S against log2 k, whether S tracks training accuracy or bit
+                          width, and the comparison with Lorenzen et al. (ICLR 2022); works on a partial
+                          sweep (cells with fewer than 20 replicas are marked incomplete). E.g.
+                          bitplane study --capacity capacity/ --out docs/capacity-study.md
   --out <file>            write the report there (Markdown, or JSON with --json) instead of stdout
-  --json                  the report as JSON (schema bitplane.study/1)
+  --json                  the report as JSON (schema bitplane.study/1; bitplane.capacity/1)
   --include-incomplete    also count records that stopped early (they are listed either way)
-  --seed <n>              seed of the bootstraps and permutations (default ${DEFAULT_STUDY_SEED})`;
+  --seed <n>              seed of the bootstraps and permutations (default ${DEFAULT_STUDY_SEED}, with
+                          --capacity ${DEFAULT_CAPACITY_SEED})`;
 
 async function readRecordFile(path: string, fromDirectory: boolean): Promise<ParsedRecord | null> {
   let text: string;
@@ -65,6 +83,16 @@ export async function loadRecords(paths: readonly string[]): Promise<ParsedRecor
   return out;
 }
 
+function studyText(experiments: Experiment[], seed: number, json: boolean): string {
+  const report = buildReport(experiments, seed);
+  return json ? `${JSON.stringify(report, null, 1)}\n` : renderMarkdown(report);
+}
+
+function capacityText(experiments: Experiment[], seed: number, json: boolean): string {
+  const report = buildCapacityReport(experiments, seed);
+  return json ? `${JSON.stringify(report, null, 1)}\n` : renderCapacityMarkdown(report);
+}
+
 export async function studyCommand(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -74,6 +102,7 @@ export async function studyCommand(argv: string[]): Promise<number> {
       options: {
         out: { type: 'string' },
         json: { type: 'boolean' },
+        capacity: { type: 'boolean' },
         'include-incomplete': { type: 'boolean' },
         seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -92,7 +121,9 @@ export async function studyCommand(argv: string[]): Promise<number> {
     console.error(`bitplane study: name at least one record or directory\n\n${STUDY_USAGE}`);
     return 2;
   }
-  const seed = values.seed === undefined ? DEFAULT_STUDY_SEED : Number(values.seed);
+  const capacity = values.capacity === true;
+  const defaultSeed = capacity ? DEFAULT_CAPACITY_SEED : DEFAULT_STUDY_SEED;
+  const seed = values.seed === undefined ? defaultSeed : Number(values.seed);
   if (!Number.isInteger(seed)) {
     console.error(`bitplane study: --seed must be a whole number, got "${values.seed}"`);
     return 2;
@@ -104,8 +135,9 @@ export async function studyCommand(argv: string[]): Promise<number> {
     if (records.length === 0)
       throw new StudyInputError(`no bitplane.run/1 record in ${positionals.join(', ')}`);
     const experiments = groupExperiments(records, values['include-incomplete'] === true);
-    const report = buildReport(experiments, seed);
-    const text = values.json ? `${JSON.stringify(report, null, 1)}\n` : renderMarkdown(report);
+    const text = capacity
+      ? capacityText(experiments, seed, values.json === true)
+      : studyText(experiments, seed, values.json === true);
     if (out === undefined) process.stdout.write(text);
     else {
       await writeFileAtomic(out, text);

@@ -19,6 +19,8 @@
  * has one estimator, "exact codes", which stands in for every estimator it did not record.
  */
 
+import { type BitWidth, networkBits } from './bit-width.ts';
+
 export class StudyInputError extends Error {
   override name = 'StudyInputError';
 }
@@ -29,6 +31,8 @@ export interface ReplicaSeries {
   replica: number;
   epochs: number[];
   trainAcc: number[];
+  /** Test accuracy (empty when the record has none). */
+  testAcc?: number[];
   testLoss: number[];
   /** Per estimator name: [layer][logged epoch] I(X;T) and I(T;Y), bits, and log2 N of that estimate. */
   estimates: Map<string, { ixt: number[][]; ity: number[][]; ceiling: number }>;
@@ -38,7 +42,20 @@ export interface ReplicaSeries {
 
 export type Kind = 'BNN' | 'DNN' | 'hybrid';
 
-export interface Experiment {
+/** Where a record sits on the capacity dial (docs/METHOD.md §6.8; src/study/bit-width.ts). */
+export interface DialPlace {
+  /** The network's bit width (weights and activations together), null for a mixed network. */
+  bits: BitWidth | null;
+  bitsDescription: string;
+  /** The configuration with each hidden layer's weights and activation left out: records differing only in bit width share it. */
+  family: string;
+  /** E.g. "bits12 10-7-5-4-3 BN". */
+  familyLabel: string;
+  /** Depths (1 = first hidden layer) of k-bit layers whose codes are hashed (width·k > 64), not exact. */
+  hashedDepths?: number[];
+}
+
+export interface Experiment extends DialPlace {
   key: string;
   /** E.g. "BNN ste_sign 10-7-5-4-3". */
   label: string;
@@ -125,7 +142,7 @@ function cube(
   });
 }
 
-export interface ParsedRecord {
+export interface ParsedRecord extends DialPlace {
   file: string;
   key: string;
   label: string;
@@ -153,6 +170,27 @@ function describeKind(layers: Json[], file: string): { kind: Kind; variant: stri
   if (binW && binA) return { kind: 'BNN', variant: uniq };
   if (floatW && floatA) return { kind: 'DNN', variant: uniq };
   return { kind: 'hybrid', variant: `${binW ? 'binary' : floatW ? 'float' : 'mixed'} weights, ${uniq}` };
+}
+
+function dialPlace(dataset: string, hidden: Json[], rest: Json, widths: string): DialPlace {
+  const network = (rest.network ?? {}) as Json;
+  const configHidden = Array.isArray(network.hidden) ? (network.hidden as Json[]) : undefined;
+  const { bits, description } = networkBits(hidden, configHidden);
+  const shape = configHidden?.map((l) => ({ width: l.width, batchNorm: l.batchNorm }));
+  const bn = hidden.every((l) => l.batch_norm === true)
+    ? ' BN'
+    : hidden.some((l) => l.batch_norm)
+      ? ' some BN'
+      : '';
+  return {
+    bits,
+    bitsDescription: description,
+    family: JSON.stringify([dataset, widths, { ...rest, network: { ...network, hidden: shape } }]),
+    familyLabel: `${dataset} ${widths}${bn}`,
+    hashedDepths: hidden.flatMap((l, i) =>
+      (l.kbit_codes as Json | undefined)?.exact === false ? [i + 1] : [],
+    ),
+  };
 }
 
 /** One record's JSON, checked; throws a StudyInputError naming the file and the field. */
@@ -185,6 +223,8 @@ export function parseRecord(json: unknown, file: string): ParsedRecord {
   const R = acc.length;
   if (R === 0) throw new StudyInputError(`${file}: field metrics.train_acc holds no replica`);
   const testLoss = arrayField(json, 'metrics.test_loss', file);
+  const metrics = field(json, 'metrics', file) as Json;
+  const testAcc = Array.isArray(metrics.test_acc) ? (metrics.test_acc as unknown[]) : undefined;
   const n = field(json, 'info.n', file);
   if (!finite(n) || n < 1) throw new StudyInputError(`${file}: field info.n must be a positive number`);
   const settings = field(json, 'info.settings', file) as Json;
@@ -237,6 +277,9 @@ export function parseRecord(json: unknown, file: string): ParsedRecord {
       replica: r,
       epochs: (epochs as number[]).slice(0, len),
       trainAcc: (a as number[]).slice(0, len),
+      testAcc: Array.isArray(testAcc?.[r])
+        ? (testAcc[r] as unknown[]).slice(0, len).map((x) => (finite(x) ? x : Number.NaN))
+        : [],
       testLoss: (t as unknown[]).slice(0, len).map((x) => (finite(x) ? x : Number.NaN)),
       estimates: new Map(
         named.map(([name, x, y, ceiling]) => [
@@ -267,6 +310,7 @@ export function parseRecord(json: unknown, file: string): ParsedRecord {
     incomplete,
     depths: L,
     replicas,
+    ...dialPlace(dataset, hidden, rest, widths),
   };
 }
 
@@ -291,6 +335,11 @@ export function groupExperiments(records: readonly ParsedRecord[], includeIncomp
         incomplete: [],
         depths: p.depths,
         replicas: [],
+        bits: p.bits,
+        bitsDescription: p.bitsDescription,
+        family: p.family,
+        familyLabel: p.familyLabel,
+        hashedDepths: p.hashedDepths,
       };
       byKey.set(p.key, x);
     }
