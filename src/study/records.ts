@@ -156,13 +156,31 @@ export interface ParsedRecord extends DialPlace {
   replicas: ReplicaSeries[];
 }
 
-function describeKind(layers: Json[], file: string): { kind: Kind; variant: string } {
+/**
+ * BNN, DNN or hybrid. A network with k-bit or ternary weights, or k-bit activations, is neither a BNN
+ * nor a DNN (its layers record binary false and binary_output false, as a float layer's do): it is a
+ * hybrid named by its weights, so the BNN-vs-DNN comparison never takes it for a DNN. `weights`: the
+ * configuration's weight kind of each hidden layer, when the record has it.
+ */
+function describeKind(
+  layers: Json[],
+  file: string,
+  weights: unknown[] = [],
+): { kind: Kind; variant: string } {
   const acts = layers.map((l, i) => {
     if (typeof l.activation !== 'string')
       throw new StudyInputError(`${file}: missing field layers.${i}.activation`);
     return l.activation;
   });
   const uniq = [...new Set(acts)].join('/');
+  const quantized = [
+    ...new Set(weights.filter((w) => typeof w === 'string' && w !== 'float' && w !== 'binary')),
+  ];
+  if (quantized.length || acts.some((a) => /^q\d+$/.test(a)))
+    return {
+      kind: 'hybrid',
+      variant: `${quantized.length ? quantized.join('/') : 'float'} weights, ${uniq}`,
+    };
   const binW = layers.every((l) => l.binary === true);
   const binA = layers.every((l) => l.binary_output === true);
   const floatW = layers.every((l) => l.binary !== true);
@@ -217,7 +235,9 @@ export function parseRecord(json: unknown, file: string): ParsedRecord {
       throw new StudyInputError(`${file}: info.layers names layer ${String(i)}, which layers lacks`);
     return layer;
   });
-  const { kind, variant } = describeKind(hidden, file);
+  const network = ((json as Json).config as Json | undefined)?.network as Json | undefined;
+  const weights = Array.isArray(network?.hidden) ? (network.hidden as Json[]).map((h) => h?.weights) : [];
+  const { kind, variant } = describeKind(hidden, file, weights);
   const widths = hidden.map((l) => l.width).join('-');
   const acc = arrayField(json, 'metrics.train_acc', file);
   const R = acc.length;
