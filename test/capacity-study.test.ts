@@ -335,8 +335,8 @@ describe('the bit width of a recorded network', () => {
     ];
     expect(parsed.map((p) => p.bits)).toEqual([1, 4, 32, null]);
     // The plain study's kinds: a k-bit network is a hybrid, never a DNN that a BNN would be compared with.
-    expect(parsed.map((p) => p.kind)).toEqual(['BNN', 'hybrid', 'DNN', 'hybrid']);
-    expect(parsed[1].variant).toBe('q4 weights, q4');
+    expect(parsed.map((p) => p.kind)).toEqual(['BNN', 'k-bit', 'DNN', 'hybrid']);
+    expect(parsed[1].variant).toBe('q4');
     expect(parsed[1].hashedDepths).toEqual([]);
     const q8 = rec(hidden('q8', 'q8'));
     q8.layers[0].kbit_codes = { bits: 8, exact: false };
@@ -413,7 +413,7 @@ describe('bitplane study --capacity', () => {
     const md = readFileSync(out, 'utf8');
     expect(md).toContain('# Capacity study');
     expect(md).toContain('**Partial result:**');
-    expect(md).toMatch(/\| k = 4 \| hybrid q4 weights, q4 10-7 \| 8 \| 8 \| 0\.90 .*\| 0\.60 \[/);
+    expect(md).toMatch(/\| k = 4 \| k-bit q4 10-7 \| 8 \| 8 \| 0\.90 .*\| 0\.60 \[/);
     expect(md).toMatch(
       /Does compression while fitting grow as bits shrink\? \*\*grows as bits shrink\*\*: β = −0\.1\d\d/,
     );

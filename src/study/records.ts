@@ -40,7 +40,7 @@ export interface ReplicaSeries {
   cut?: string;
 }
 
-export type Kind = 'BNN' | 'DNN' | 'hybrid';
+export type Kind = 'BNN' | 'DNN' | 'k-bit' | 'hybrid';
 
 /** Where a record sits on the capacity dial (docs/METHOD.md §6.8; src/study/bit-width.ts). */
 export interface DialPlace {
@@ -157,9 +157,10 @@ export interface ParsedRecord extends DialPlace {
 }
 
 /**
- * BNN, DNN or hybrid. A network with k-bit or ternary weights, or k-bit activations, is neither a BNN
- * nor a DNN (its layers record binary false and binary_output false, as a float layer's do): it is a
- * hybrid named by its weights, so the BNN-vs-DNN comparison never takes it for a DNN. `weights`: the
+ * BNN, DNN, k-bit or hybrid. A network with k-bit or ternary weights, or k-bit activations, is neither a
+ * BNN nor a DNN (its layers record binary false and binary_output false, as a float layer's do): with
+ * k-bit weights and activations of one width throughout it is 'k-bit' (named q2, q4, q8), else a hybrid
+ * named by its weights, so the BNN-vs-DNN comparison never takes it for a DNN. `weights`: the
  * configuration's weight kind of each hidden layer, when the record has it.
  */
 function describeKind(
@@ -176,6 +177,9 @@ function describeKind(
   const quantized = [
     ...new Set(weights.filter((w) => typeof w === 'string' && w !== 'float' && w !== 'binary')),
   ];
+  const kbitActs = acts.every((a) => /^q\d+$/.test(a));
+  // k-bit weights and activations of one width throughout (the capacity dial): 'k-bit', named by them.
+  if (quantized.length === 1 && kbitActs && uniq === quantized[0]) return { kind: 'k-bit', variant: uniq };
   if (quantized.length || acts.some((a) => /^q\d+$/.test(a)))
     return {
       kind: 'hybrid',
