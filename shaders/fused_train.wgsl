@@ -15,8 +15,8 @@
 //     then W clipped to [−clip, clip] for binary and k-bit weights. The products in ±1 are exact in f32, so the
 //     float dot products give the XNOR-popcount GEMM's integers on ±1 inputs and sign(W).
 //
-// Launch: one workgroup per replica (grid (R, 1, 1)), WG threads (override; 4 on SwiftShader, 64 on a
-// real GPU). Thread t owns the samples b ≡ t (mod WG) of each step. Per step it copies the weights it
+// Launch: one workgroup per replica of the dispatch's group r0 … (grid (its replicas, 1, 1)), WG threads
+// (override; 4 on SwiftShader, 64 on a real GPU). Thread t owns the samples b ≡ t (mod WG) of each step. Per step it copies the weights it
 // needs (sign(W) for binary layers) into a PRIVATE array wp and accumulates its samples' weight and bias
 // gradients in a PRIVATE array gp (SwiftShader rewards private copies; lane-divergent reads cost).
 // Reductions across samples (BN statistics and their backward, α) run in "column" phases generated per
@@ -27,7 +27,8 @@
 // the reductions: 2 per BN layer forward (+1 for magnitude_aware_sign's α), 1 per BN layer backward, 1
 // at the end of the forward pass (w_mean, w_invstd, w_alpha) and 2 per step for the update.
 //
-// The dispatch runs steps s0 … s0 + ns − 1 of one epoch. Step s takes rows s·BS … of the replica's
+// The dispatch runs steps s0 … s0 + ns − 1 of one epoch for replicas r0 … (src/nn/fused-trainer.ts splits an
+// epoch by replicas and steps so that a dispatch stays near 100 ms; the split changes no number). Step s takes rows s·BS … of the replica's
 // order (the layered trainer's epochBatches: the last partial batch kept); Adam's α_t of step s is
 // alphas[s] (epoch_data's first n_steps words, f32 bits), the order follows.
 //
@@ -48,6 +49,7 @@
 // register-only pass per sample (forward, loss, backward) that touches no scratch.
 
 struct Params {
+  r0: u32,
   s0: u32,
   ns: u32,
   n_train: u32,
@@ -136,7 +138,7 @@ fn softmax_loss(r: u32, t: u32, start: u32, bs: u32) {
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let t = lid.x;
-  let r = wid.x;
+  let r = p.r0 + wid.x; // this dispatch's replicas are r0 … r0 + groups − 1
   let base = r * (4u * BS * S + WG * PW + 2u * WG * S);
   zb = base;
   znb = base + BS * S;

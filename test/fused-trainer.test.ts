@@ -25,7 +25,7 @@ import type { Gpu } from '../src/gpu/device.ts';
 import { epochBatches, epochOrder } from '../src/nn/batches.ts';
 import { CpuTrainer } from '../src/nn/cpu-trainer.ts';
 import { fusedLayout, fusedMisfit } from '../src/nn/fused-layout.ts';
-import { FusedTrainer } from '../src/nn/fused-trainer.ts';
+import { FusedTrainer, fusedSplit } from '../src/nn/fused-trainer.ts';
 import { GpuTrainer } from '../src/nn/gpu-trainer.ts';
 import { chooseTrainer } from '../src/nn/trainer-choice.ts';
 import { testGpu } from './gpu.ts';
@@ -380,13 +380,14 @@ describe('fused trainer vs layered trainer', () => {
   ];
   for (const [name, input, pm1] of determinism) {
     it(`is bit-reproducible (${name}): fresh trainers and other dispatch splits give identical numbers`, async () => {
-      const run = async (split: (epoch: number) => number) => {
+      const run = async (split: (epoch: number) => number, replicasPerDispatch = Infinity) => {
         const { config, data, plan, params } = setup(input, D, 2, pm1, N_TRAIN, N_TEST);
         expect(fusedLayout(plan, config.replicas, 32).paramFloats % 4).toBe(2);
         const t = await FusedTrainer.create(gpu, plan, config, data, params);
         const ms = [await t.evaluate()];
         for (let epoch = 1; epoch <= 8; epoch++) {
           t.stepsPerDispatch = split(epoch);
+          t.replicasPerDispatch = replicasPerDispatch;
           if (epoch % 3 === 2) await t.trainEpoch(epoch, false);
           else ms.push(await t.trainEpoch(epoch));
         }
@@ -397,8 +398,25 @@ describe('fused trainer vs layered trainer', () => {
       const a = await run(() => 1); // one step per dispatch
       expect(await run(() => 3)).toEqual(a); // a whole epoch (3 steps) per dispatch
       expect(await run((e) => 1 + (e % 2))).toEqual(a);
+      // One replica per dispatch, its whole epoch or one step at a time.
+      expect(await run((e) => (e % 2 ? 3 : 1), 1)).toEqual(a);
     }, 120_000);
   }
+});
+
+describe('the split of an epoch into dispatches', () => {
+  it('takes the whole epoch, else groups of replicas through every step, else steps, else one step', () => {
+    expect(fusedSplit(1000, 32, 13)).toEqual({ replicasPerDispatch: 32, stepsPerDispatch: 13 });
+    // R = 256 at ~0.2 ms a replica-step: groups of 38 replicas through all 13 steps.
+    expect(fusedSplit(500, 256, 13)).toEqual({ replicasPerDispatch: 38, stepsPerDispatch: 13 });
+    // A group of fewer than 8 replicas would leave cores idle: every replica, a few steps.
+    expect(fusedSplit(60, 32, 13)).toEqual({ replicasPerDispatch: 32, stepsPerDispatch: 1 });
+    expect(fusedSplit(65, 8, 13)).toEqual({ replicasPerDispatch: 8, stepsPerDispatch: 8 });
+    expect(fusedSplit(110, 16, 13)).toEqual({ replicasPerDispatch: 8, stepsPerDispatch: 13 });
+    expect(fusedSplit(40, 8, 13)).toEqual({ replicasPerDispatch: 8, stepsPerDispatch: 5 });
+    expect(fusedSplit(5, 8, 13)).toEqual({ replicasPerDispatch: 5, stepsPerDispatch: 1 });
+    expect(fusedSplit(0.2, 8, 13)).toEqual({ replicasPerDispatch: 1, stepsPerDispatch: 1 });
+  });
 });
 
 describe('trainer choice and divergence', () => {
