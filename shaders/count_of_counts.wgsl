@@ -14,7 +14,8 @@
 // pairs do not depend on the order; their slots do (the host sorts them).
 //
 // Bindings: params {R (replicas in the group), S, C, S2, statusIndex, r0}; labels: u32[n]; table:
-// u32[R·2·S·2] (code_counts' for replicas r0 …; read with atomicLoad); coc: u32[·, S2, 2] (atomic; zero
+// u32[R·2·S·2] (code_counts' for replicas r0 …; read with atomicLoad, and every occupied slot emptied after
+// it is read, so the table is all zeros again and the next count needs no fill); coc: u32[·, S2, 2] (atomic; zero
 // before the first group; replica r0 + rr written); status: u32[…] (atomic).
 // Dispatch: one invocation per (replica of the group, kind, slot), flat over R·2·S; workgroup (WG, 1, 1).
 // Versions: v1 (this file).
@@ -50,6 +51,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let rep = atomicLoad(&table[g * 2u]);
   if (rep == 0u) { return; }
   let k = atomicLoad(&table[g * 2u + 1u]);
+  // The slot is this invocation's alone: empty it, so the table is clean for the next layer or group.
+  atomicStore(&table[g * 2u], 0u);
+  atomicStore(&table[g * 2u + 1u], 0u);
   var y = p.C;
   if (kind == 1u) { y = labels[rep - 1u]; }
   let key = k * (p.C + 1u) + y;

@@ -13,7 +13,7 @@
  *   //   if (est.needsMinMax): for each chunk: forward ops, then every layer's `minmax` op (non-null only
  *   //                          for adaptive layers; the chunk at rowOffset 0 must come first)
  *   //   for each chunk: forward ops, then every layer's `codes` op
- *   //   est.countOps (all layers: clear the shared tables, count, count of counts; ~5 dispatches a layer)
+ *   //   est.countOps (all layers: count, count of counts, which leaves the shared tables empty; 3 dispatches a layer)
  *   const estimates = await est.read();        // InfoEstimate[layer][replica]: one submit, one read-back
  *
  * Memory: codes u32 [R, n, 2] per layer (8·R·n bytes); the counting tables, shared by every layer,
@@ -238,17 +238,18 @@ export async function createLayerEstimator(
       p.coding.mode === 'adaptive' ? own(createTensor(gpu, 'f32', [R, 2], `layer ${l} min/max`)) : undefined,
     );
 
+    // Per layer: its status word cleared (for layerCountOps), then its counting. countOps clears every
+    // status word in one dispatch instead: on a software adapter each dispatch costs ~0.5 ms.
     const perLayer: PreparedOp[][] = [];
+    const statusFills: PreparedOp[] = [];
     for (let l = 0; l < L; l++) {
-      const ops = [
-        await prepareFillU32(gpu, { out: cocs[l] }),
-        await prepareFillU32(gpu, { out: status, offset: l, count: 1 }),
-      ];
+      statusFills.push(await prepareFillU32(gpu, { out: status, offset: l, count: 1 }));
+      const ops = [await prepareFillU32(gpu, { out: cocs[l] })];
       for (let r0 = 0; r0 < R; r0 += G) {
         const t = R - r0 >= G ? table : viewTensor(table, [R - r0, 2, S, 2]);
         const group = { labels, table: t, status, statusIndex: l, r0 };
+        // No fill of the table: it starts zeroed (WebGPU), and count_of_counts empties every slot it reads.
         ops.push(
-          await prepareFillU32(gpu, { out: t }),
           await prepareCodeCounts(gpu, { ...group, codes: codes[l] }),
           await prepareCountOfCounts(gpu, { ...group, coc: cocs[l], classes }),
         );
@@ -292,8 +293,8 @@ export async function createLayerEstimator(
       labels,
       codes,
       minmax,
-      countOps: perLayer.flat(),
-      layerCountOps: (l) => perLayer[l],
+      countOps: [await prepareFillU32(gpu, { out: status }), ...perLayer.flat()],
+      layerCountOps: (l) => [statusFills[l], ...perLayer[l]],
       async prepareChunk(l, acts, rowOffset) {
         const plan = plans[l];
         if (!plan) throw new ShapeError(`${name}: no layer ${l} (${L} layers)`);
