@@ -8,7 +8,7 @@ import type { Theme } from '../src/view/colors.ts';
 import { curveData } from '../src/view/curves.ts';
 import { exportName, lastEpoch } from '../src/view/export.ts';
 import { emptyPlane, planeData, sharedRanges } from '../src/view/plane.ts';
-import { controlStyles } from './control-styles.ts';
+import { controlStyles, liveViewStyles } from './control-styles.ts';
 import './copy-link.ts';
 import './figure-export.ts';
 import type { ReplicaMode } from './info-plane.ts';
@@ -58,15 +58,8 @@ export class CompareView extends LitElement {
 
   static override styles = [
     controlStyles,
+    liveViewStyles,
     css`
-      :host { display: flex; flex-direction: column; gap: 0.7rem; min-width: 0; }
-      .bar { display: flex; flex-direction: column; gap: 0.5rem; background: var(--bp-surface); border: 1px solid var(--bp-border); border-radius: 10px; padding: 0.6rem 0.8rem; }
-      .line { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
-      copy-link { flex: 1 1 18rem; }
-      .stop { margin: 0; padding: 0.45rem 0.7rem; border-radius: 6px; border-left: 4px solid var(--bp-bad); background: var(--bp-bad-bg); font-size: 0.85rem; }
-      .pair { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.7rem; }
-      .panel { background: var(--bp-surface); border: 1px solid var(--bp-border); border-radius: 10px; padding: 0.55rem 0.7rem 0.4rem; min-width: 0; }
-      .about { font-size: 0.82rem; color: var(--bp-muted); margin: 0; }
       @media (max-width: 900px) { .pair { grid-template-columns: minmax(0, 1fr); } }
     `,
   ];

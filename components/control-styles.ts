@@ -28,3 +28,15 @@ export const controlStyles = css`
   .hint { color: var(--bp-muted); font-size: 0.78rem; margin: 0.3rem 0 0; }
   .row { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; }
 `;
+
+/** The layout the training views that show several runs share (DNN vs BNN, Capacity): bar, panels, grid. */
+export const liveViewStyles = css`
+  :host { display: flex; flex-direction: column; gap: 0.7rem; min-width: 0; }
+  .bar { display: flex; flex-direction: column; gap: 0.5rem; background: var(--bp-surface); border: 1px solid var(--bp-border); border-radius: 10px; padding: 0.6rem 0.8rem; }
+  .line { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
+  copy-link { flex: 1 1 18rem; }
+  .stop { margin: 0; padding: 0.45rem 0.7rem; border-radius: 6px; border-left: 4px solid var(--bp-bad); background: var(--bp-bad-bg); font-size: 0.85rem; }
+  .pair { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.7rem; }
+  .panel { background: var(--bp-surface); border: 1px solid var(--bp-border); border-radius: 10px; padding: 0.55rem 0.7rem 0.4rem; min-width: 0; }
+  .about { font-size: 0.82rem; color: var(--bp-muted); margin: 0; }
+`;
