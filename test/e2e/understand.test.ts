@@ -47,7 +47,9 @@ describe('understanding the run', () => {
     await expect.poll(seconds).toBeGreaterThan(0);
     const s40 = await seconds();
     await open(page, 'v=1&replicas=1&epochs=400');
-    await expect.poll(seconds).toBeGreaterThanOrEqual(9 * s40);
+    // Ten times the epochs, ten times the time, less 10 % and the rounding of both shown values to a
+    // second (the fused trainer made s40 small enough, ~2 s, for rounding alone to cost a whole 9×).
+    await expect.poll(seconds).toBeGreaterThanOrEqual(9 * s40 - 5);
     // The explainer and its example.
     await page.getByText('What am I looking at?').click();
     expect(await page.getByTestId('explainer').textContent()).toMatch(
