@@ -118,10 +118,10 @@ export async function fusedEvalForward(
   plan.layers.forEach((_, l) => {
     entries[`out_${l}`] = rwF32;
   });
-  const layout_ = tgpu.bindGroupLayout(entries);
+  const bindings = tgpu.bindGroupLayout(entries);
   const version = fusedPrelude(plan, layout);
   const code = `${version}\n${common}\n${source}\n${fusedEvalPasses(plan, layout)}`;
-  const def: KernelDef = { name: 'fused_eval', versions: { [version]: code }, layout: layout_ };
+  const def: KernelDef = { name: 'fused_eval', versions: { [version]: code }, layout: bindings };
   const ROWS = fusedEvalRows(WG);
   const pipeline = await kernelPipeline(gpu, def, version, { WG, ROWS });
   return (c) => {
@@ -131,7 +131,7 @@ export async function fusedEvalForward(
     c.outputs.forEach((t, l) => {
       bind[`out_${l}`] = t.buffer; // the output layer's `out` is its z: the logits
     });
-    const group = gpu.root.unwrap(gpu.root.createBindGroup(layout_, bind as never));
+    const group = gpu.root.unwrap(gpu.root.createBindGroup(bindings, bind as never));
     const replicas = c.inputs.shape[0];
     return preparedOp(gpu, 'fused_eval', pipeline, group, [replicas, Math.ceil(c.rows / ROWS), 1]);
   };

@@ -12,21 +12,16 @@ import {
   FINAL_WINDOW,
   type Trend,
 } from './capacity.ts';
-import { interval, signed, summary } from './format.ts';
+import { inputNotes, interval, signed, summary } from './format.ts';
 import { lorenzenSection } from './lorenzen.ts';
-import type { Experiment } from './records.ts';
+import { type Experiment, type RecordInputs, recordInputs } from './records.ts';
 
 export const CAPACITY_SCHEMA = 'bitplane.capacity/1';
 export const DEFAULT_CAPACITY_SEED = 18;
 
-export interface CapacityReport {
+export interface CapacityReport extends RecordInputs {
   schema: typeof CAPACITY_SCHEMA;
   seed: number;
-  files: string[];
-  /** Records that stopped early, and whether they were included. */
-  incomplete: string[];
-  /** Replicas whose numbers end early (diverged). */
-  cut: string[];
   /** Networks whose layers are not all the same bit width: not on the dial. */
   offDial: { dataset: string; label: string; description: string }[];
   families: FamilyResult[];
@@ -42,9 +37,7 @@ export function buildCapacityReport(
   return {
     schema: CAPACITY_SCHEMA,
     seed,
-    files: experiments.flatMap((x) => x.files),
-    incomplete: experiments.flatMap((x) => x.incomplete),
-    cut: experiments.flatMap((x) => x.replicas.filter((s) => s.cut).map((s) => `${s.file}: ${s.cut}`)),
+    ...recordInputs(experiments),
     offDial: experiments
       .filter((x) => x.bits === null)
       .map((x) => ({ dataset: x.dataset, label: x.label, description: x.bitsDescription })),
@@ -164,13 +157,6 @@ export function renderCapacityMarkdown(r: CapacityReport): string {
     out.push('', 'Not on the dial (layers of different bit widths):', '');
     for (const x of r.offDial) out.push(`- ${x.dataset} ${x.label}: ${x.description}`);
   }
-  if (r.incomplete.length) {
-    out.push('', 'Stopped early:', '');
-    for (const f of r.incomplete) out.push(`- ${f}`);
-  }
-  if (r.cut.length) {
-    out.push('', 'Replicas whose numbers end early:', '');
-    for (const f of r.cut) out.push(`- ${f}`);
-  }
+  out.push(...inputNotes(r));
   return `${out.join('\n')}\n`;
 }

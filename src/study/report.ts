@@ -12,20 +12,16 @@ import {
   type StudyRun,
   type Summary,
 } from './analyze.ts';
-import type { Experiment } from './records.ts';
+import { inputNotes } from './format.ts';
+import { type Experiment, type RecordInputs, recordInputs } from './records.ts';
 import type { Interval, Verdict } from './statistic.ts';
 
 export const STUDY_SCHEMA = 'bitplane.study/1';
 export const DEFAULT_STUDY_SEED = 14;
 
-export interface StudyReport {
+export interface StudyReport extends RecordInputs {
   schema: typeof STUDY_SCHEMA;
   seed: number;
-  files: string[];
-  /** Records that stopped early, and whether they were included. */
-  incomplete: string[];
-  /** Replicas whose numbers end early (diverged). */
-  cut: string[];
   primary: StudyRun;
   robustness: { name: string; comparisons: Comparison[] }[];
   /** Per comparison ("dataset: BNN vs DNN"): the variants whose verdict differs from the primary one. */
@@ -50,9 +46,7 @@ export function buildReport(experiments: readonly Experiment[], seed = DEFAULT_S
   return {
     schema: STUDY_SCHEMA,
     seed,
-    files: experiments.flatMap((x) => x.files),
-    incomplete: experiments.flatMap((x) => x.incomplete),
-    cut: experiments.flatMap((x) => x.replicas.filter((s) => s.cut).map((s) => `${s.file}: ${s.cut}`)),
+    ...recordInputs(experiments),
     primary,
     robustness: runs.map((r) => ({ name: r.name, comparisons: r.run.comparisons })),
     flips,
@@ -187,13 +181,6 @@ export function renderMarkdown(r: StudyReport): string {
     );
   out.push('', '## Inputs', '');
   for (const f of r.files) out.push(`- ${f}`);
-  if (r.incomplete.length) {
-    out.push('', 'Stopped early:', '');
-    for (const f of r.incomplete) out.push(`- ${f}`);
-  }
-  if (r.cut.length) {
-    out.push('', 'Replicas whose numbers end early:', '');
-    for (const f of r.cut) out.push(`- ${f}`);
-  }
+  out.push(...inputNotes(r));
   return `${out.join('\n')}\n`;
 }
