@@ -12,9 +12,10 @@ import {
   FINAL_WINDOW,
   type Trend,
 } from './capacity.ts';
-import { inputNotes, interval, signed, summary } from './format.ts';
+import { interval, signed, summary } from './format.ts';
+import { inputNotes, type RecordInputs, recordInputs } from './inputs.ts';
 import { lorenzenSection } from './lorenzen.ts';
-import { type Experiment, type RecordInputs, recordInputs } from './records.ts';
+import type { Experiment } from './records.ts';
 
 export const CAPACITY_SCHEMA = 'bitplane.capacity/1';
 export const DEFAULT_CAPACITY_SEED = 18;

@@ -338,24 +338,6 @@ export function parseRecord(json: unknown, file: string): ParsedRecord {
   };
 }
 
-/** Where a report's numbers come from: every record file, those that stopped early, replicas cut short. */
-export interface RecordInputs {
-  files: string[];
-  /** Records that stopped early, and whether they were included. */
-  incomplete: string[];
-  /** Replicas whose numbers end early (diverged). */
-  cut: string[];
-}
-
-/** The inputs of a report over these experiments (the study's and the capacity study's alike). */
-export function recordInputs(experiments: readonly Experiment[]): RecordInputs {
-  return {
-    files: experiments.flatMap((x) => x.files),
-    incomplete: experiments.flatMap((x) => x.incomplete),
-    cut: experiments.flatMap((x) => x.replicas.filter((s) => s.cut).map((s) => `${s.file}: ${s.cut}`)),
-  };
-}
-
 /**
  * Pools parsed records with the same configuration into experiments, in first-seen order. Records that
  * stopped early are listed in `incomplete` and their replicas left out unless `includeIncomplete`.

@@ -12,8 +12,8 @@ import {
   type StudyRun,
   type Summary,
 } from './analyze.ts';
-import { inputNotes } from './format.ts';
-import { type Experiment, type RecordInputs, recordInputs } from './records.ts';
+import { inputNotes, type RecordInputs, recordInputs } from './inputs.ts';
+import type { Experiment } from './records.ts';
 import type { Interval, Verdict } from './statistic.ts';
 
 export const STUDY_SCHEMA = 'bitplane.study/1';
