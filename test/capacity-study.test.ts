@@ -9,8 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { studyCommand } from '../src/cli/study-command.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { LayerConfig } from '../src/config/run-config.ts';
 import { type BitWidth, networkBits } from '../src/study/bit-width.ts';
 import { analyzeCapacity, COMPLETE_REPLICAS } from '../src/study/capacity.ts';
@@ -33,6 +32,7 @@ import {
 import { type Experiment, groupExperiments, parseRecord, type ReplicaSeries } from '../src/study/records.ts';
 import { Rng } from '../src/util/rng.ts';
 import { syntheticRecord } from './figure-records.ts';
+import { study } from './study-cli.ts';
 
 const E = 15;
 const FIT = 7;
@@ -379,24 +379,6 @@ describe('bitplane study --capacity', () => {
       return c.map((x) => [x, x]);
     });
     return r;
-  }
-
-  async function study(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-      stdout += String(s);
-      return true;
-    });
-    const err = vi.spyOn(console, 'error').mockImplementation((...s) => {
-      stderr += `${s.join(' ')}\n`;
-    });
-    try {
-      return { code: await studyCommand(args), stdout, stderr };
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
   }
 
   it('writes the report of a partial sweep', async () => {

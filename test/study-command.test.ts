@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { studyCommand } from '../src/cli/study-command.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { StudyReport } from '../src/study/report.ts';
 import { Rng } from '../src/util/rng.ts';
+import { study } from './study-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bitplane-study-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,25 +105,6 @@ const write = (path: string, value: unknown) => {
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
   return path;
 };
-
-/** Runs the command in-process; returns its exit code and what it printed. */
-async function study(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  const err = vi.spyOn(console, 'error').mockImplementation((...s) => {
-    stderr += `${s.join(' ')}\n`;
-  });
-  try {
-    return { code: await studyCommand(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 // BNN: fitting ends at index 8, after all of its compression (S = 1); DNN: at index 3, before it (S = 0).
 const records = join(dir, 'records');
