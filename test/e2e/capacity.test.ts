@@ -80,8 +80,9 @@ it('the capacity view trains k = 1, 2, 4, 8 and float on shared axes; the link c
   await page.getByTestId('view-capacity').click();
   await expect.poll(() => page.url()).toMatch(/#capacity&v=1&.*epochs=3/);
   const link = page.url().split('#')[1];
-  expect(await page.getByTestId('view-capacity').getAttribute('aria-current')).toBe('page');
-  expect(await page.locator('capacity-view info-plane').count()).toBe(5);
+  // The URL changes before Lit renders the header and the view: wait for them (seen racing in CI).
+  await expect.poll(() => page.getByTestId('view-capacity').getAttribute('aria-current')).toBe('page');
+  await expect.poll(() => page.locator('capacity-view info-plane').count()).toBe(5);
   await page.getByTestId('play').click();
   await expect
     .poll(() => page.getByTestId('run-state').first().getAttribute('data-state'), {
@@ -179,8 +180,8 @@ it('the capacity view trains k = 1, 2, 4, 8 and float on shared axes; the link c
   fresh.on('pageerror', (e) => errors.push(e.message));
   await fresh.goto(`${app.url}#${link}`);
   await fresh.getByTestId('adapter').waitFor({ timeout: 60_000 });
-  expect(await fresh.getByTestId('view-capacity').getAttribute('aria-current')).toBe('page');
-  expect(await fresh.locator('capacity-view info-plane').count()).toBe(5);
+  await expect.poll(() => fresh.getByTestId('view-capacity').getAttribute('aria-current')).toBe('page');
+  await expect.poll(() => fresh.locator('capacity-view info-plane').count()).toBe(5);
   expect(fresh.url().split('#')[1]).toBe(link);
   expect(errors).toEqual([]);
   await fresh.close();
